@@ -1,0 +1,134 @@
+package dev.baton.locks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Leases on several names, taken together by {@link LockProvider#tryAcquireAll} and given back
+ * together. The leases are listed in the order they were taken (natural order of the names).
+ *
+ * <p>Thread-safe.
+ */
+public final class LeaseGroup implements AutoCloseable {
+
+  private final List<Lease> leases;
+
+  private LeaseGroup(List<Lease> leases) {
+    this.leases = Collections.unmodifiableList(leases);
+  }
+
+  static Optional<LeaseGroup> acquire(
+      LockProvider provider, Collection<String> names, Duration leaseTime, Duration maxWait)
+      throws InterruptedException {
+    Objects.requireNonNull(names, "names");
+    Arguments.checkLeaseTime(leaseTime);
+    Arguments.checkMaxWait(maxWait);
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("names must not be empty");
+    }
+    // One global order (String.compareTo is the same in every JVM) makes overlapping requests
+    // deadlock-free: nobody ever waits for a smaller name while holding a larger one.
+    TreeSet<String> ordered = new TreeSet<>();
+    for (String name : names) {
+      ordered.add(Arguments.checkName(name));
+    }
+    long deadline = Arguments.deadlineAfter(System.nanoTime(), maxWait);
+    List<Lease> taken = new ArrayList<>(ordered.size());
+    boolean complete = false;
+    try {
+      for (String name : ordered) {
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        Optional<Lease> lease = provider.tryAcquire(name, leaseTime, left);
+        if (lease.isEmpty()) {
+          return Optional.empty();
+        }
+        taken.add(lease.get());
+      }
+      complete = true;
+      return Optional.of(new LeaseGroup(taken));
+    } finally {
+      if (!complete) {
+        releaseInReverse(taken);
+      }
+    }
+  }
+
+  /** The leases, one per distinct name, in the order they were taken. */
+  public List<Lease> leases() {
+    return leases;
+  }
+
+  /** The lease of {@code name}. */
+  public Lease lease(String name) {
+    for (Lease lease : leases) {
+      if (lease.name().equals(name)) {
+        return lease;
+      }
+    }
+    throw new IllegalArgumentException("no lease for name in this group: " + name);
+  }
+
+  /** True while every lease of the group is valid (a local answer, as {@link Lease#isValid}). */
+  public boolean isValid() {
+    for (Lease lease : leases) {
+      if (!lease.isValid()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Renews every lease in the background, as {@link Lease#keepAlive}. */
+  public LeaseGroup keepAlive() {
+    leases.forEach(Lease::keepAlive);
+    return this;
+  }
+
+  /** Runs {@code action} once if any lease of the group is lost before it is released. */
+  public LeaseGroup onLost(Runnable action) {
+    Objects.requireNonNull(action, "action");
+    AtomicBoolean ran = new AtomicBoolean();
+    Runnable once = () -> {
+      if (ran.compareAndSet(false, true)) {
+        action.run();
+      }
+    };
+    leases.forEach(lease -> lease.onLost(once));
+    return this;
+  }
+
+  /**
+   * Releases every lease, in the reverse of the order they were taken. Never throws for a store
+   * outage.
+   *
+   * @return true if every lease was released by this call
+   */
+  public boolean release() {
+    return releaseInReverse(leases);
+  }
+
+  @Override
+  public void close() {
+    release();
+  }
+
+  private static boolean releaseInReverse(List<Lease> leases) {
+    boolean all = true;
+    for (int i = leases.size() - 1; i >= 0; i--) {
+      all &= leases.get(i).release();
+    }
+    return all;
+  }
+
+  @Override
+  public String toString() {
+    return "LeaseGroup" + leases;
+  }
+}
