@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.baton.locks.spi.LockArguments;
 
 /**
  * Leases on several names, taken together by {@link LockProvider#tryAcquireAll} and given back
@@ -28,8 +29,8 @@ public final class LeaseGroup implements AutoCloseable {
       LockProvider provider, Collection<String> names, Duration leaseTime, Duration maxWait)
       throws InterruptedException {
     Objects.requireNonNull(names, "names");
-    Arguments.checkLeaseTime(leaseTime);
-    Arguments.checkMaxWait(maxWait);
+    LockArguments.checkLeaseTime(leaseTime);
+    LockArguments.checkMaxWait(maxWait);
     if (names.isEmpty()) {
       throw new IllegalArgumentException("names must not be empty");
     }
@@ -37,9 +38,9 @@ public final class LeaseGroup implements AutoCloseable {
     // deadlock-free: nobody ever waits for a smaller name while holding a larger one.
     TreeSet<String> ordered = new TreeSet<>();
     for (String name : names) {
-      ordered.add(Arguments.checkName(name));
+      ordered.add(LockArguments.checkName(name));
     }
-    long deadline = Arguments.deadlineAfter(System.nanoTime(), maxWait);
+    long deadline = LockArguments.deadlineAfter(System.nanoTime(), maxWait);
     List<Lease> taken = new ArrayList<>(ordered.size());
     boolean complete = false;
     try {

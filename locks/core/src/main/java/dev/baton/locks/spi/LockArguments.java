@@ -1,15 +1,23 @@
-package dev.baton.locks;
+package dev.baton.locks.spi;
 
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks shared by every provider, so each backend rejects the same input the same way. */
-final class Arguments {
-  static final int MAX_NAME_LENGTH = 1024;
+/**
+ * The argument checks of the lock contract, shared so every backend rejects the same input the
+ * same way. {@link AbstractLockProvider} applies them already; a backend that does not extend it
+ * calls them itself.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class LockArguments {
+  /** The longest lock name, in characters. */
+  public static final int MAX_NAME_LENGTH = 1024;
 
-  private Arguments() {}
+  private LockArguments() {}
 
-  static String checkName(String name) {
+  /** Returns {@code name} if it is a valid lock name, else throws naming it. */
+  public static String checkName(String name) {
     Objects.requireNonNull(name, "name must not be null");
     if (name.isBlank()) {
       throw new IllegalArgumentException("name must not be blank: \"" + name + "\"");
@@ -22,7 +30,8 @@ final class Arguments {
     return name;
   }
 
-  static Duration checkLeaseTime(Duration leaseTime) {
+  /** Returns {@code leaseTime} if it is positive, else throws naming it. */
+  public static Duration checkLeaseTime(Duration leaseTime) {
     Objects.requireNonNull(leaseTime, "leaseTime must not be null");
     if (leaseTime.isNegative() || leaseTime.isZero()) {
       throw new IllegalArgumentException("leaseTime must be positive: " + leaseTime);
@@ -30,7 +39,8 @@ final class Arguments {
     return leaseTime;
   }
 
-  static Duration checkMaxWait(Duration maxWait) {
+  /** Returns {@code maxWait} if it is zero or positive, else throws naming it. */
+  public static Duration checkMaxWait(Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait must not be null");
     if (maxWait.isNegative()) {
       throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
@@ -39,7 +49,7 @@ final class Arguments {
   }
 
   /** Nanos of a duration, saturated so that very long durations cannot overflow. */
-  static long nanos(Duration duration) {
+  public static long nanos(Duration duration) {
     try {
       return duration.toNanos();
     } catch (ArithmeticException tooLong) {
@@ -48,7 +58,7 @@ final class Arguments {
   }
 
   /** {@code now + duration} on the nanoTime scale, saturated. */
-  static long deadlineAfter(long now, Duration duration) {
+  public static long deadlineAfter(long now, Duration duration) {
     long nanos = nanos(duration);
     long deadline = now + nanos;
     return (nanos > 0 && deadline < now) ? Long.MAX_VALUE : deadline;

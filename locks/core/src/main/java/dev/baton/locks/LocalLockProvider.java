@@ -1,0 +1,124 @@
+package dev.baton.locks;
+
+import dev.baton.locks.spi.AbstractLease;
+import dev.baton.locks.spi.AbstractLockProvider;
+import dev.baton.locks.spi.LockArguments;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Leases held in this JVM: the embedded default, and the usual fallback of a
+ * {@link FallbackLockProvider}. It excludes callers inside one JVM only; use a networked store
+ * when several instances must not do the same thing.
+ *
+ * <p>Leases expire on their own, tokens strictly increase per name, waiters are woken by the
+ * release (no polling), and release never throws. Every provider of the same
+ * {@link LocalLockStore} excludes the others; {@link #create()} uses the JVM-wide store.
+ *
+ * <pre>{@code
+ * LockProvider locks = LocalLockProvider.create();
+ * try (Lease lease = locks.acquire("invoice:42", Duration.ofSeconds(30))) {
+ *   // ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class LocalLockProvider extends AbstractLockProvider {
+  private final LocalLockStore lockStore;
+
+  private LocalLockProvider(Builder builder) {
+    super(builder.storeName, builder.store.ticker(), builder.listeners);
+    this.lockStore = builder.store;
+  }
+
+  /** A provider on the JVM-wide store. */
+  public static LocalLockProvider create() {
+    return builder().build();
+  }
+
+  /** A builder, by default on the JVM-wide store. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  protected Optional<LocalLease> doTryAcquire(String name, Duration leaseTime, long start) {
+    LocalLockStore.Grant grant = lockStore.tryGrant(name, LockArguments.nanos(leaseTime));
+    return Optional.ofNullable(grant).map(g -> new LocalLease(this, g, leaseTime));
+  }
+
+  @Override
+  protected Optional<LocalLease> doAwait(String name, Duration leaseTime, long deadline)
+      throws InterruptedException {
+    LocalLockStore.Grant grant =
+        lockStore.awaitGrant(name, LockArguments.nanos(leaseTime), deadline, this::isClosed);
+    if (grant == null && isClosed()) {
+      throw closedException();
+    }
+    return Optional.ofNullable(grant).map(g -> new LocalLease(this, g, leaseTime));
+  }
+
+  @Override
+  protected void wakeWaiters() {
+    lockStore.wakeAll();
+  }
+
+  private final class LocalLease extends AbstractLease {
+    private final LocalLockStore.Grant grant;
+
+    LocalLease(LocalLockProvider provider, LocalLockStore.Grant grant, Duration leaseTime) {
+      // Same clock as the store: the lease counts from the exact moment of the grant.
+      super(provider, grant.name, grant.token, leaseTime, grant.grantedAt);
+      this.grant = grant;
+    }
+
+    @Override
+    protected boolean renew(Duration leaseTime) {
+      return lockStore.extend(grant, LockArguments.nanos(leaseTime));
+    }
+
+    @Override
+    protected boolean unlock() {
+      return lockStore.release(grant);
+    }
+  }
+
+  /** Configures a {@link LocalLockProvider}. Not thread-safe. */
+  public static final class Builder {
+    private LocalLockStore store = LocalLockStore.jvm();
+    private String storeName = "local";
+    private final List<LockListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The store to use; by default {@link LocalLockStore#jvm()}. */
+    public Builder store(LocalLockStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** The name reported by {@link Lease#store()} and in events; by default {@code "local"}. */
+    public Builder storeName(String storeName) {
+      Objects.requireNonNull(storeName, "storeName");
+      if (storeName.isBlank()) {
+        throw new IllegalArgumentException("storeName must not be blank: \"" + storeName + "\"");
+      }
+      this.storeName = storeName;
+      return this;
+    }
+
+    /** Adds a listener for this provider's events. */
+    public Builder listener(LockListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    public LocalLockProvider build() {
+      return new LocalLockProvider(this);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.baton.locks;
+
+/**
+ * Receives {@link LockEvent}s, e.g. to count acquisitions, waits and losses. Called
+ * synchronously on the thread where the event happened, so it must be quick and must not block;
+ * an exception it throws is logged and otherwise ignored.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+@FunctionalInterface
+public interface LockListener {
+
+  void onEvent(LockEvent event);
+}

@@ -1,0 +1,254 @@
+package dev.baton.locks.spi;
+
+import dev.baton.locks.Lease;
+import dev.baton.locks.LockEvent;
+import dev.baton.locks.LockListener;
+import dev.baton.locks.LockProvider;
+import dev.baton.locks.LockUnavailableException;
+import dev.baton.locks.Ticker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The base of every Baton backend: it checks arguments, reports events, keeps track of the
+ * leases it granted so {@link #close()} can give them back, and owns the scheduler that renews
+ * leases and notices when they run out. A backend supplies the store operations: one attempt
+ * ({@link #doTryAcquire}), an efficient wait ({@link #doAwait}), and an {@link AbstractLease}
+ * subclass for renewal and release.
+ *
+ * <p>Subclasses must be thread-safe.
+ */
+public abstract class AbstractLockProvider implements LockProvider {
+  private static final Logger log = LoggerFactory.getLogger(AbstractLockProvider.class);
+  private static final AtomicInteger instances = new AtomicInteger();
+
+  private final String store;
+  private final Ticker ticker;
+  private final List<LockListener> listeners;
+  private final Set<AbstractLease> held = ConcurrentHashMap.newKeySet();
+  private final ScheduledThreadPoolExecutor scheduler;
+  private volatile boolean closed;
+
+  /**
+   * @param store the store's name as reported by {@link Lease#store()}, e.g. {@code "redis"}
+   * @param ticker the clock for local lease deadlines
+   * @param listeners receive this provider's events
+   */
+  protected AbstractLockProvider(String store, Ticker ticker, List<LockListener> listeners) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.listeners = List.copyOf(listeners);
+    this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads(store));
+    this.scheduler.setRemoveOnCancelPolicy(true);
+    this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+  }
+
+  /**
+   * One attempt at the store, without waiting.
+   *
+   * @param start the {@link #ticker()} reading taken before the request, to pass to the lease
+   * @return the new lease, or empty if the name is held
+   * @throws LockUnavailableException if the store cannot be reached
+   */
+  protected abstract Optional<? extends AbstractLease> doTryAcquire(
+      String name, Duration leaseTime, long start);
+
+  /**
+   * Waits for the name with the store's best mechanism (a queue, a watch, a notification),
+   * never a fixed sleep loop, until {@code deadline} on the {@link System#nanoTime()} scale
+   * ({@link Long#MAX_VALUE} for no limit). A wait that gives up must leave nothing behind at the
+   * store. Called after an attempt found the name held; wakes and throws
+   * {@link IllegalStateException} if the provider is closed meanwhile.
+   *
+   * @return the new lease, or empty at the deadline
+   */
+  protected abstract Optional<? extends AbstractLease> doAwait(
+      String name, Duration leaseTime, long deadline) throws InterruptedException;
+
+  /** Called first by {@link #close()}: wake this provider's waiters so they see it is closed. */
+  protected void wakeWaiters() {}
+
+  /** Called last by {@link #close()}, after every lease was given back: free connections. */
+  protected void doClose() {}
+
+  @Override
+  public final Optional<Lease> tryAcquire(String name, Duration leaseTime) {
+    LockArguments.checkName(name);
+    LockArguments.checkLeaseTime(leaseTime);
+    ensureOpen();
+    return attempt(name, leaseTime).map(lease -> granted(lease, Duration.ZERO));
+  }
+
+  @Override
+  public final Optional<Lease> tryAcquire(String name, Duration leaseTime, Duration maxWait)
+      throws InterruptedException {
+    LockArguments.checkName(name);
+    LockArguments.checkLeaseTime(leaseTime);
+    LockArguments.checkMaxWait(maxWait);
+    ensureOpen();
+    long begin = System.nanoTime();
+    return waitFor(name, leaseTime, LockArguments.deadlineAfter(begin, maxWait), begin);
+  }
+
+  @Override
+  public final Lease acquire(String name, Duration leaseTime) throws InterruptedException {
+    LockArguments.checkName(name);
+    LockArguments.checkLeaseTime(leaseTime);
+    ensureOpen();
+    long begin = System.nanoTime();
+    while (true) {
+      Optional<Lease> lease = waitFor(name, leaseTime, Long.MAX_VALUE, begin);
+      if (lease.isPresent()) {
+        return lease.get();
+      }
+    }
+  }
+
+  private Optional<Lease> waitFor(String name, Duration leaseTime, long deadline, long begin)
+      throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before acquiring " + name);
+    }
+    Optional<? extends AbstractLease> first = attempt(name, leaseTime);
+    if (first.isPresent()) {
+      return Optional.of(granted(first.get(), Duration.ZERO));
+    }
+    if (deadline - System.nanoTime() <= 0) {
+      return Optional.empty();
+    }
+    Optional<? extends AbstractLease> lease;
+    try {
+      lease = doAwait(name, leaseTime, deadline);
+    } catch (LockUnavailableException e) {
+      fire(LockEvent.Type.STORE_DOWN, name, 0, Duration.ZERO, e);
+      throw e;
+    }
+    Duration waited = Duration.ofNanos(System.nanoTime() - begin);
+    fire(LockEvent.Type.WAITED, name, 0, waited, null);
+    if (lease.isEmpty()) {
+      fire(LockEvent.Type.DENIED, name, 0, waited, null);
+      return Optional.empty();
+    }
+    return Optional.of(granted(lease.get(), waited));
+  }
+
+  private Optional<? extends AbstractLease> attempt(String name, Duration leaseTime) {
+    Optional<? extends AbstractLease> lease;
+    try {
+      lease = doTryAcquire(name, leaseTime, ticker.read());
+    } catch (LockUnavailableException e) {
+      fire(LockEvent.Type.STORE_DOWN, name, 0, Duration.ZERO, e);
+      throw e;
+    }
+    return lease;
+  }
+
+  private Lease granted(AbstractLease lease, Duration waited) {
+    held.add(lease);
+    if (closed) {
+      // close() ran while the grant was on its way: give it back, the caller gets nothing.
+      lease.releaseQuietly();
+      throw closedException();
+    }
+    lease.activate();
+    fire(LockEvent.Type.ACQUIRED, lease.name(), lease.fencingToken(), waited, null);
+    return lease;
+  }
+
+  /**
+   * Releases every lease still held (without running their onLost actions), stops renewals and
+   * frees the store's resources. Idempotent; never throws for a store outage.
+   */
+  @Override
+  public final void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    wakeWaiters();
+    for (AbstractLease lease : held) {
+      lease.releaseQuietly();
+    }
+    scheduler.shutdownNow();
+    try {
+      doClose();
+    } catch (RuntimeException e) {
+      log.warn("Closing the {} lock provider failed", store, e);
+    }
+  }
+
+  /** True once {@link #close()} has begun. */
+  protected final boolean isClosed() {
+    return closed;
+  }
+
+  /** Throws {@link IllegalStateException} if the provider is closed. */
+  protected final void ensureOpen() {
+    if (closed) {
+      throw closedException();
+    }
+  }
+
+  /** The exception waiters throw when the provider is closed under them. */
+  protected final IllegalStateException closedException() {
+    return new IllegalStateException("the " + store + " lock provider is closed");
+  }
+
+  /** The store's name, as in {@link Lease#store()}. */
+  protected final String store() {
+    return store;
+  }
+
+  /** The clock of local lease deadlines. */
+  protected final Ticker ticker() {
+    return ticker;
+  }
+
+  /** A scheduler for the backend's own periodic work; stopped by {@link #close()}. */
+  protected final ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  final void forget(AbstractLease lease) {
+    held.remove(lease);
+  }
+
+  /** The number of leases granted by this provider and not yet released or lost. */
+  protected final int heldCount() {
+    return held.size();
+  }
+
+  final void fire(LockEvent.Type type, String name, long token, Duration waited, Throwable cause) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    LockEvent event = new LockEvent(type, name, store, token, waited, cause);
+    for (LockListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        log.warn("Lock listener {} failed on {}", listener, event, e);
+      }
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String store) {
+    int instance = instances.incrementAndGet();
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, "baton-" + store + "-" + instance + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
