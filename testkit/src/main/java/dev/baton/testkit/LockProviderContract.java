@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.baton.locks.Lease;
 import dev.baton.locks.LeaseGroup;
 import dev.baton.locks.LockProvider;
+import dev.baton.locks.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,15 +38,15 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The behaviour every {@link LockProvider} must show, as one abstract JUnit 5 suite. A backend's
- * test extends it and supplies {@link #newClient()}: each call returns a new, independent
+ * test extends it and supplies {@link #newClient(Ticker)}: each call returns a new, independent
  * client of the one store under test (its own connections, as a second instance of a service
- * would have). Timing that differs between stores (etcd grants whole seconds, say) is a
+ * would have) whose local lease deadlines run on the given ticker. Timing that differs between stores (etcd grants whole seconds, say) is a
  * parameter, never a reason to skip a check.
  *
  * <pre>{@code
  * class RedisLockProviderContractTest extends LockProviderContract {
- *   protected LockProvider newClient() {
- *     return RedisLockProvider.create(RedisServer.shared().uri());
+ *   protected LockProvider newClient(Ticker ticker) {
+ *     return RedisLockProvider.builder(RedisServer.shared().uri()).ticker(ticker).build();
  *   }
  * }
  * }</pre>
@@ -61,8 +62,17 @@ public abstract class LockProviderContract {
   private final List<LockProvider> clients = new CopyOnWriteArrayList<>();
   private String prefix;
 
-  /** A new client of the store under test, independent of every other client. */
-  protected abstract LockProvider newClient();
+  /**
+   * A new client of the store under test, independent of every other client, whose local lease
+   * deadlines ({@link Lease#isValid()}, {@link Lease#remaining()}) run on {@code ticker}. The
+   * store keeps its own time: the suite freezes a client's ticker to play a paused holder.
+   */
+  protected abstract LockProvider newClient(Ticker ticker);
+
+  /** A new client on the system ticker. */
+  protected final LockProvider newClient() {
+    return newClient(Ticker.system());
+  }
 
   /** A lease the suite lets run out; long enough that renewal at a third of it is reliable. */
   protected Duration shortLease() {
@@ -103,7 +113,12 @@ public abstract class LockProviderContract {
 
   /** A client the suite closes after the test. */
   protected final LockProvider client() {
-    LockProvider client = newClient();
+    return client(Ticker.system());
+  }
+
+  /** A client on {@code ticker} that the suite closes after the test. */
+  protected final LockProvider client(Ticker ticker) {
+    LockProvider client = newClient(ticker);
     clients.add(client);
     return client;
   }
@@ -293,6 +308,32 @@ public abstract class LockProviderContract {
     other.join(10_000);
     assertEquals(Boolean.TRUE, released.get(), "release from another thread");
     assertTrue(third.tryAcquire(name, LONG).isPresent());
+  }
+
+  @Test
+  void aPausedHolderCannotFreeOrExtendTheNextHoldersGrant() throws Exception {
+    // A holder whose process stood still (GC, SIGSTOP) still believes its lease is valid: its
+    // clock is frozen here. The store must check ownership itself.
+    long frozenAt = System.nanoTime();
+    LockProvider paused = client(() -> frozenAt);
+    LockProvider second = client();
+    LockProvider third = client();
+    String name = name("paused");
+    Lease stale = paused.tryAcquire(name, shortLease()).orElseThrow();
+    Lease current = second.tryAcquire(name, LONG, expiryWait()).orElseThrow(
+        () -> new AssertionError("the store did not free the name when the lease ran out"));
+    assertTrue(stale.isValid(), "the paused holder's own clock says its lease is valid");
+    assertTrue(current.fencingToken() > stale.fencingToken(),
+        current.fencingToken() + " must be > " + stale.fencingToken());
+    assertFalse(stale.release(), "a paused holder freed the next holder's grant");
+    assertTrue(third.tryAcquire(name, LONG).isEmpty(), "the next holder's grant was freed");
+    Lease staleToo = paused.tryAcquire(name("paused-2"), shortLease()).orElseThrow();
+    Lease currentToo = second.tryAcquire(name("paused-2"), LONG, expiryWait()).orElseThrow();
+    assertFalse(staleToo.extend(LONG), "a paused holder extended the next holder's grant");
+    assertFalse(staleToo.isValid(), "a failed extend marks the lease lost");
+    assertTrue(third.tryAcquire(name("paused-2"), LONG).isEmpty(), "the next holder's grant was touched");
+    assertTrue(current.release());
+    assertTrue(currentToo.release());
   }
 
   @Test

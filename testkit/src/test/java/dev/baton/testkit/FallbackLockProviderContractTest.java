@@ -12,6 +12,7 @@ import dev.baton.locks.LocalLockStore;
 import dev.baton.locks.LockEvent;
 import dev.baton.locks.LockProvider;
 import dev.baton.locks.LockUnavailableException;
+import dev.baton.locks.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,13 +29,18 @@ class FallbackLockProviderContractTest extends LockProviderContract {
   private final LocalLockStore fallbackStore = LocalLockStore.create();
 
   @Override
-  protected LockProvider newClient() {
-    return FallbackLockProvider.builder(local(primaryStore, "primary"), local(fallbackStore, "fallback"))
+  protected LockProvider newClient(Ticker ticker) {
+    return FallbackLockProvider.builder(
+            local(primaryStore, "primary", ticker), local(fallbackStore, "fallback", ticker))
         .build();
   }
 
   private static LockProvider local(LocalLockStore store, String name) {
-    return LocalLockProvider.builder().store(store).storeName(name).build();
+    return local(store, name, Ticker.system());
+  }
+
+  private static LockProvider local(LocalLockStore store, String name, Ticker ticker) {
+    return LocalLockProvider.builder().store(store).storeName(name).ticker(ticker).build();
   }
 
   @Test

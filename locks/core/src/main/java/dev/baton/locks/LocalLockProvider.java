@@ -31,7 +31,8 @@ public final class LocalLockProvider extends AbstractLockProvider {
   private final LocalLockStore lockStore;
 
   private LocalLockProvider(Builder builder) {
-    super(builder.storeName, builder.store.ticker(), builder.listeners);
+    super(builder.storeName, builder.ticker != null ? builder.ticker : builder.store.ticker(),
+        builder.listeners);
     this.lockStore = builder.store;
   }
 
@@ -71,8 +72,9 @@ public final class LocalLockProvider extends AbstractLockProvider {
     private final LocalLockStore.Grant grant;
 
     LocalLease(LocalLockProvider provider, LocalLockStore.Grant grant, Duration leaseTime) {
-      // Same clock as the store: the lease counts from the exact moment of the grant.
-      super(provider, grant.name, grant.token, leaseTime, grant.grantedAt);
+      // On the store's own clock the lease counts from the exact moment of the grant.
+      super(provider, grant.name, grant.token, leaseTime,
+          provider.ticker() == provider.lockStore.ticker() ? grant.grantedAt : provider.ticker().read());
       this.grant = grant;
     }
 
@@ -91,6 +93,7 @@ public final class LocalLockProvider extends AbstractLockProvider {
   public static final class Builder {
     private LocalLockStore store = LocalLockStore.jvm();
     private String storeName = "local";
+    private Ticker ticker;
     private final List<LockListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -108,6 +111,15 @@ public final class LocalLockProvider extends AbstractLockProvider {
         throw new IllegalArgumentException("storeName must not be blank: \"" + storeName + "\"");
       }
       this.storeName = storeName;
+      return this;
+    }
+
+    /**
+     * The clock of this provider's local lease deadlines ({@link Lease#isValid()},
+     * {@link Lease#remaining()}); by default the store's. The store keeps its own time.
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 
