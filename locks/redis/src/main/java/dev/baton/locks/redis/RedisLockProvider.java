@@ -1,0 +1,397 @@
+package dev.baton.locks.redis;
+
+import dev.baton.locks.Lease;
+import dev.baton.locks.LockException;
+import dev.baton.locks.LockListener;
+import dev.baton.locks.LockProvider;
+import dev.baton.locks.LockUnavailableException;
+import dev.baton.locks.Ticker;
+import dev.baton.locks.spi.AbstractLease;
+import dev.baton.locks.spi.AbstractLockProvider;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * Leases on Redis. Acquisition is one atomic script (SET NX PX of a random owner token, and
+ * INCR of the name's fencing counter); extend and release are owner-checked scripts; the keys
+ * of a name share a hash tag, so it works on Redis Cluster too. Waiters are woken by a
+ * release message on one subscriber connection per provider, and otherwise look again when the
+ * holder's lease runs out: no fixed sleep, no connection held per waiter.
+ *
+ * <pre>{@code
+ * try (LockProvider locks = RedisLockProvider.create("redis://app:secret@redis.internal:6379")) {
+ *   locks.tryAcquire("daily-report", Duration.ofMinutes(5)).ifPresent(lease -> { ... });
+ * }
+ * }</pre>
+ *
+ * <p>What a single Redis can promise, and what the fencing token adds, is in the module's
+ * README. Thread-safe.
+ */
+public final class RedisLockProvider extends AbstractLockProvider {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(1);
+
+  private final UnifiedJedis jedis;
+  private final boolean ownsClient;
+  private final RedisKeys keys;
+  private final ReleaseSignals signals;
+
+  private RedisLockProvider(Builder builder, UnifiedJedis jedis, boolean ownsClient) {
+    super(builder.storeName, builder.ticker, builder.listeners);
+    this.jedis = jedis;
+    this.ownsClient = ownsClient;
+    this.keys = new RedisKeys(builder.keyPrefix);
+    this.signals = new ReleaseSignals(jedis, keys.channel());
+  }
+
+  /**
+   * A provider on the Redis at {@code uri}, with default settings: {@code redis://host:port}, or
+   * {@code rediss://} for TLS (the JVM's trust store), with optional {@code user:password@}
+   * (ACL) or {@code :password@} (requirepass) and a database number as the path.
+   *
+   * @throws IllegalArgumentException if the URI is not a Redis URI
+   */
+  public static RedisLockProvider create(String uri) {
+    return builder(uri).build();
+  }
+
+  /** A builder for a provider that creates, and closes, its own client for {@code uri}. */
+  public static Builder builder(String uri) {
+    return new Builder(parse(uri), null);
+  }
+
+  /**
+   * A builder for a provider on an existing client: pooled, Sentinel or Cluster (any
+   * {@link UnifiedJedis}). The caller keeps ownership: closing the provider does not close the
+   * client, and the client's own timeouts apply. The provider keeps one of its connections for
+   * the release subscription.
+   */
+  public static Builder builder(UnifiedJedis client) {
+    return new Builder(null, Objects.requireNonNull(client, "client"));
+  }
+
+  @Override
+  protected Optional<RedisLease> doTryAcquire(String name, Duration leaseTime, long start) {
+    String owner = newOwnerToken();
+    long result = call("acquire", name,
+        () -> RedisScript.ACQUIRE.run(jedis, keys.both(name), List.of(owner, millis(leaseTime))));
+    if (result > 0) {
+      return Optional.of(new RedisLease(name, result, leaseTime, start, owner));
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  protected Optional<RedisLease> doAwait(String name, Duration leaseTime, long deadline)
+      throws InterruptedException {
+    ReleaseSignals.Signal signal = signals.join(name);
+    try {
+      if (!becomeHead(signal, deadline)) {
+        return Optional.empty();
+      }
+      try {
+        return waitAsHead(name, leaseTime, deadline, signal);
+      } finally {
+        signal.lock.lock();
+        try {
+          signal.headWaiting = false;
+          signal.changed.signalAll();
+        } finally {
+          signal.lock.unlock();
+        }
+      }
+    } finally {
+      signals.leave(name, signal);
+    }
+  }
+
+  /** Queues behind the local waiter that already waits on Redis for this name, if any. */
+  private boolean becomeHead(ReleaseSignals.Signal signal, long deadline) throws InterruptedException {
+    signal.lock.lock();
+    try {
+      while (signal.headWaiting) {
+        ensureOpenWhileWaiting();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        signal.changed.awaitNanos(left);
+      }
+      signal.headWaiting = true;
+      return true;
+    } finally {
+      signal.lock.unlock();
+    }
+  }
+
+  private Optional<RedisLease> waitAsHead(
+      String name, Duration leaseTime, long deadline, ReleaseSignals.Signal signal)
+      throws InterruptedException {
+    long left = deadline - System.nanoTime();
+    signals.ensureSubscribed(left < SUBSCRIBE_WAIT.toNanos() ? Duration.ofNanos(Math.max(0, left)) : SUBSCRIBE_WAIT);
+    while (true) {
+      ensureOpenWhileWaiting();
+      long generation;
+      signal.lock.lock();
+      try {
+        generation = signal.generation;
+      } finally {
+        signal.lock.unlock();
+      }
+      String owner = newOwnerToken();
+      long start = ticker().read();
+      long result = call("acquire", name,
+          () -> RedisScript.ACQUIRE.run(jedis, keys.both(name), List.of(owner, millis(leaseTime))));
+      if (result > 0) {
+        return Optional.of(new RedisLease(name, result, leaseTime, start, owner));
+      }
+      left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return Optional.empty();
+      }
+      // Sleep until a release message (or resubscription) bumps the generation, or until the
+      // holder's lease runs out in case its release was never published (it died).
+      long untilExpiry = TimeUnit.MILLISECONDS.toNanos(-result) + TimeUnit.MILLISECONDS.toNanos(1);
+      long wait = Math.min(left, untilExpiry);
+      signal.lock.lock();
+      try {
+        while (signal.generation == generation && wait > 0 && !isClosed()) {
+          wait = signal.changed.awaitNanos(wait);
+        }
+      } finally {
+        signal.lock.unlock();
+      }
+    }
+  }
+
+  private void ensureOpenWhileWaiting() {
+    if (isClosed()) {
+      throw closedException();
+    }
+  }
+
+  @Override
+  protected void wakeWaiters() {
+    signals.close();
+  }
+
+  @Override
+  protected void doClose() {
+    if (ownsClient) {
+      jedis.close();
+    }
+  }
+
+  private final class RedisLease extends AbstractLease {
+    private final String owner;
+
+    RedisLease(String name, long token, Duration leaseTime, long start, String owner) {
+      super(RedisLockProvider.this, name, token, leaseTime, start);
+      this.owner = owner;
+    }
+
+    @Override
+    protected boolean renew(Duration leaseTime) {
+      return call("extend", name(), () -> RedisScript.EXTEND.run(
+          jedis, List.of(keys.lockKey(name())), List.of(owner, millis(leaseTime)))) == 1;
+    }
+
+    @Override
+    protected boolean unlock() {
+      return call("release", name(), () -> RedisScript.RELEASE.run(
+          jedis, List.of(keys.lockKey(name())), List.of(owner, keys.channel(), name()))) == 1;
+    }
+  }
+
+  private interface RedisCall {
+    long run();
+  }
+
+  private static long call(String action, String name, RedisCall call) {
+    try {
+      return call.run();
+    } catch (JedisException e) {
+      throw RedisErrors.translate(action, name, e);
+    }
+  }
+
+  /** 128 random bits: an owner token nobody else can guess or reuse. */
+  private static String newOwnerToken() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Whole milliseconds for PX/PEXPIRE, rounded up so a lease is never shorter than asked. */
+  private static String millis(Duration leaseTime) {
+    long nanos;
+    try {
+      nanos = leaseTime.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.toString(leaseTime.toMillis());
+    }
+    return Long.toString((nanos + 999_999) / 1_000_000);
+  }
+
+  private static URI parse(String uri) {
+    Objects.requireNonNull(uri, "uri must not be null");
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a Redis URI: " + redact(uri), e);
+    }
+    if (!JedisURIHelper.isRedisScheme(parsed) && !JedisURIHelper.isRedisSSLScheme(parsed)) {
+      throw new IllegalArgumentException(
+          "not a Redis URI (redis:// or rediss://): " + redact(uri));
+    }
+    if (parsed.getHost() == null || parsed.getPort() < 0) {
+      throw new IllegalArgumentException("a Redis URI needs a host and a port: " + redact(uri));
+    }
+    return parsed;
+  }
+
+  /** The URI without its password, for messages. */
+  private static String redact(String uri) {
+    return uri.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
+  }
+
+  /** Configures a {@link RedisLockProvider}. Not thread-safe. */
+  public static final class Builder {
+    private final URI uri;
+    private final UnifiedJedis client;
+    private String keyPrefix = "baton:lock:";
+    private Duration timeout = Duration.ofSeconds(2);
+    private int maxConnections = 16;
+    private String storeName = "redis";
+    private Ticker ticker = Ticker.system();
+    private final List<LockListener> listeners = new ArrayList<>();
+
+    private Builder(URI uri, UnifiedJedis client) {
+      this.uri = uri;
+      this.client = client;
+    }
+
+    /**
+     * The prefix of every key and of the release channel; by default {@code "baton:lock:"}.
+     * Providers that must exclude each other use the same prefix. It must not contain '{' or
+     * '}', which would break the hash tag of the keys.
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+      if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+        throw new IllegalArgumentException("keyPrefix must not contain '{' or '}': " + keyPrefix);
+      }
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /**
+     * Connect, command and pool-borrow timeout of the client this provider creates; by default
+     * 2 seconds. An acquisition against an unreachable or stalled Redis throws
+     * {@link LockUnavailableException} after about this long. Not used with
+     * {@link #builder(UnifiedJedis)}, whose client brings its own timeouts.
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout must not be null");
+      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("timeout must be positive and below 24 days: " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * The most connections the created client opens (one is kept for the release
+     * subscription); by default 16. Waiters do not hold connections.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 2) {
+        throw new IllegalArgumentException("maxConnections must be at least 2: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** The name reported by {@link Lease#store()} and in events; by default {@code "redis"}. */
+    public Builder storeName(String storeName) {
+      Objects.requireNonNull(storeName, "storeName must not be null");
+      if (storeName.isBlank()) {
+        throw new IllegalArgumentException("storeName must not be blank: \"" + storeName + "\"");
+      }
+      this.storeName = storeName;
+      return this;
+    }
+
+    /** The clock of local lease deadlines; by default the system's. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+      return this;
+    }
+
+    /** Adds a listener for this provider's events. */
+    public Builder listener(LockListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+      return this;
+    }
+
+    /**
+     * Builds the provider. With a URI it creates its client; it does not connect yet, so an
+     * unreachable Redis shows as {@link LockUnavailableException} on the first acquisition.
+     */
+    public RedisLockProvider build() {
+      if (client != null) {
+        return new RedisLockProvider(this, client, false);
+      }
+      return new RedisLockProvider(this, createClient(), true);
+    }
+
+    private UnifiedJedis createClient() {
+      int millis = (int) timeout.toMillis();
+      DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+          .connectionTimeoutMillis(millis)
+          .socketTimeoutMillis(millis)
+          .blockingSocketTimeoutMillis(0)
+          .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+          .database(JedisURIHelper.getDBIndex(uri))
+          .clientName("baton-locks");
+      String user = JedisURIHelper.getUser(uri);
+      String password = JedisURIHelper.getPassword(uri);
+      if (password != null) {
+        config.user(user).password(password);
+      }
+      GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+      pool.setMaxTotal(maxConnections);
+      pool.setMaxIdle(maxConnections);
+      pool.setMaxWait(timeout);
+      pool.setBlockWhenExhausted(true);
+      pool.setJmxEnabled(false);
+      return RedisClient.builder()
+          .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+          .clientConfig(config.build())
+          .poolConfig(pool)
+          .build();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisLockProvider[" + store() + ", prefix " + keys.lockKey("") + "]";
+  }
+
+}
