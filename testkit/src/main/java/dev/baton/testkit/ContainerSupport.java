@@ -36,7 +36,8 @@ final class ContainerSupport {
     }
   }
 
-  private static boolean onClasspath() {
+  /** True when the optional Testcontainers library is on the classpath. */
+  static boolean onClasspath() {
     try {
       Class.forName(PROBE_CLASS, false, ContainerSupport.class.getClassLoader());
       return true;

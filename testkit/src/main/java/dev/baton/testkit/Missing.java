@@ -18,15 +18,17 @@ final class Missing {
   static IllegalStateException server(String server, String binaries, List<String> dirs,
       String install, String variable, boolean shared) {
     String docker = ContainerSupport.unavailableReason();
+    String startDocker = ContainerSupport.onClasspath() ? "start Docker"
+        : "start Docker with org.testcontainers:testcontainers on the test classpath";
     StringBuilder message = new StringBuilder()
         .append("No ").append(server).append(" server for tests: ").append(binaries)
         .append(" not found on PATH nor in ").append(String.join(", ", dirs))
         .append(", and Docker cannot be used (").append(docker).append("). ");
     if (shared) {
       message.append("Fix: ").append(install).append(", or set ").append(variable)
-          .append(", or start Docker.");
+          .append(", or ").append(startDocker).append('.');
     } else {
-      message.append("Fix: ").append(install).append(", or start Docker. (")
+      message.append("Fix: ").append(install).append(", or ").append(startDocker).append(". (")
           .append(variable, 0, variable.indexOf('='))
           .append(" only serves shared(): a private server must be started by the testkit.)");
     }

@@ -39,8 +39,13 @@ final class Signals {
     try {
       Commands.output(command);
     } catch (IOException e) {
-      // A process that exited meanwhile makes kill fail; only live targets are an error.
-      if (live.stream().anyMatch(ProcessHandle::isAlive)) {
+      // The builtin signals every pid it can and reports the others. A process that exited
+      // meanwhile ("No such process") is no error; anything else (e.g. EPERM) is.
+      List<String> errors = String.valueOf(e.getMessage()).lines()
+          .filter(line -> line.contains("kill:")).collect(Collectors.toList());
+      boolean onlyGone = !errors.isEmpty()
+          && errors.stream().allMatch(line -> line.contains("No such process"));
+      if (!onlyGone) {
         throw new IllegalStateException("Cannot send SIG" + signal + " to " + pids(live) + ": "
             + e.getMessage(), e);
       }
@@ -69,8 +74,14 @@ final class Signals {
 
   /** SIGKILLs every process of the tree (taken before killing, as orphans lose their parent). */
   static void killTree(List<ProcessHandle> tree, Duration wait) {
-    tree.forEach(ProcessHandle::destroyForcibly);
-    awaitExit(tree, wait);
+    // Only wait for processes the kernel let us signal (not, say, another user's).
+    List<ProcessHandle> signalled = new ArrayList<>();
+    for (ProcessHandle process : tree) {
+      if (process.destroyForcibly()) {
+        signalled.add(process);
+      }
+    }
+    awaitExit(signalled, wait);
   }
 
   /**
