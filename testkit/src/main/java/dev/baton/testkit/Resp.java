@@ -1,0 +1,108 @@
+package dev.baton.testkit;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A minimal RESP2 client: enough to PING, AUTH, SET and GET without a Redis library. Replies
+ * come back as strings: simple strings and integers as their text, bulk strings as their
+ * content (null for a nil reply), errors as {@code "-"} followed by the error text. Not
+ * thread-safe.
+ */
+final class Resp implements Closeable {
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+
+  private Resp(Socket socket) throws IOException {
+    this.socket = socket;
+    this.in = new BufferedInputStream(socket.getInputStream());
+    this.out = socket.getOutputStream();
+  }
+
+  /** Connects; {@code timeout} bounds the connect and every later read. */
+  static Resp connect(String host, int port, Duration timeout) throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      socket.setSoTimeout((int) timeout.toMillis());
+      return new Resp(socket);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /** Sends one command and reads its reply. */
+  String call(String... args) throws IOException {
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (String arg : args) {
+      byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+      request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      request.writeBytes(bytes);
+      request.writeBytes(new byte[] {'\r', '\n'});
+    }
+    out.write(request.toByteArray());
+    out.flush();
+    return readReply();
+  }
+
+  private String readReply() throws IOException {
+    int type = in.read();
+    if (type < 0) {
+      throw new EOFException("Redis closed the connection");
+    }
+    String line = readLine();
+    switch (type) {
+      case '+':
+      case ':':
+        return line;
+      case '-':
+        return "-" + line;
+      case '$':
+        int length = Integer.parseInt(line);
+        if (length < 0) {
+          return null;
+        }
+        byte[] data = in.readNBytes(length + 2);
+        if (data.length < length + 2) {
+          throw new EOFException("Redis closed the connection in a bulk reply");
+        }
+        return new String(data, 0, length, StandardCharsets.UTF_8);
+      default:
+        throw new IOException("Unsupported RESP reply type '" + (char) type + "': " + line);
+    }
+  }
+
+  private String readLine() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int previous = -1;
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("Redis closed the connection in a reply line");
+      }
+      if (previous == '\r' && b == '\n') {
+        byte[] bytes = line.toByteArray();
+        return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+      }
+      line.write(b);
+      previous = b;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
