@@ -3,11 +3,13 @@ package dev.baton.locks.redis;
 import java.util.List;
 
 /**
- * The keys of a lock name. Both keys of a name put the name between the same braces, so they
- * share a hash tag and a cluster slot whatever the name holds: Redis hashes what lies between
- * the first '{' and the first '}' after it, and that stretch is the same in both keys.
- * The lock key ends with '}' and the counter key with "}:fence", so no name's lock key can
- * equal another name's counter key. Immutable.
+ * The keys of a lock name: {@code <prefix>{:<name>}} and {@code <prefix>{:<name>}:fence}.
+ * Both put the name behind the same "{:", so they share a hash tag and a cluster slot whatever
+ * the name holds: Redis hashes what lies between the first '{' and the first '}' after it, that
+ * stretch is the same in both keys, and the ':' keeps it from being empty (an empty tag, as a
+ * name starting with '}' would give, makes Redis hash the whole key). The lock key ends with
+ * '}' and the counter key with "}:fence", so no name's lock key can equal another name's
+ * counter key. Immutable.
  */
 final class RedisKeys {
   private final String prefix;
@@ -19,7 +21,7 @@ final class RedisKeys {
   }
 
   String lockKey(String name) {
-    return prefix + "{" + name + "}";
+    return prefix + "{:" + name + "}";
   }
 
   String fenceKey(String name) {

@@ -23,6 +23,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -222,9 +223,28 @@ public final class RedisLockProvider extends AbstractLockProvider {
     long run();
   }
 
-  private static long call(String action, String name, RedisCall call) {
+  /**
+   * Runs one script call. A broken connection (Redis restarted, a proxy dropped it) is retried
+   * once on a fresh one, after dropping the pool's idle connections when this provider owns
+   * the pool: every script is safe to repeat (acquire is idempotent per owner token, extend
+   * and release are owner-checked).
+   */
+  private long call(String action, String name, RedisCall call) {
     try {
       return call.run();
+    } catch (JedisConnectionException broken) {
+      if (isClosed()) {
+        throw RedisErrors.translate(action, name, broken);
+      }
+      if (jedis instanceof RedisClient owned && ownsClient) {
+        owned.getPool().clear();
+      }
+      try {
+        return call.run();
+      } catch (JedisException e) {
+        e.addSuppressed(broken);
+        throw RedisErrors.translate(action, name, e);
+      }
     } catch (JedisException e) {
       throw RedisErrors.translate(action, name, e);
     }

@@ -9,9 +9,13 @@ import dev.baton.locks.Lease;
 import dev.baton.locks.LockEvent;
 import dev.baton.locks.LockException;
 import dev.baton.locks.LockUnavailableException;
+import dev.baton.testkit.RedisCluster;
 import dev.baton.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -58,6 +64,51 @@ class RedisLockProviderTest {
         Object fenceSlot = raw.sendCommand(() -> "CLUSTER".getBytes(), "KEYSLOT", keys.fenceKey(name));
         assertEquals(lockSlot, fenceSlot, "CLUSTER KEYSLOT of the two keys of " + name);
         assertEquals((long) JedisClusterCRC16.getSlot(keys.lockKey(name)), lockSlot);
+      }
+    }
+  }
+
+  @Test
+  void excludesAndWakesOnARealThreeMasterCluster() throws Exception {
+    try (RedisCluster cluster = RedisCluster.start(3)) {
+      Set<HostAndPort> seeds = cluster.addresses().stream().map(HostAndPort::from)
+          .collect(Collectors.toSet());
+      try (UnifiedJedis first = RedisClusterClient.create(seeds);
+          UnifiedJedis second = RedisClusterClient.create(seeds);
+          RedisLockProvider a = RedisLockProvider.builder(first).build();
+          RedisLockProvider b = RedisLockProvider.builder(second).build()) {
+        // Names spread over all three masters; each name's two keys sit in one slot.
+        Set<Integer> masters = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+          String name = unique("cluster-" + i);
+          masters.add(JedisClusterCRC16.getSlot(new RedisKeys("baton:lock:").lockKey(name)) * 3 / 16384);
+          Lease lease = a.tryAcquire(name, LONG).orElseThrow();
+          assertTrue(b.tryAcquire(name, LONG).isEmpty(), "granted twice on the cluster: " + name);
+          assertTrue(lease.release());
+          Lease next = b.tryAcquire(name, LONG).orElseThrow();
+          assertTrue(next.fencingToken() > lease.fencingToken());
+          next.release();
+        }
+        assertEquals(3, masters.size(), "names should land on every master");
+        // A waiter on one client is woken by a release on the other (PUBLISH crosses nodes).
+        String name = unique("cluster-wake");
+        Lease held = a.tryAcquire(name, LONG).orElseThrow();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+          Future<Long> waiter = pool.submit(() -> {
+            Lease lease = b.tryAcquire(name, LONG, Duration.ofSeconds(30)).orElseThrow();
+            long at = System.nanoTime();
+            lease.release();
+            return at;
+          });
+          Thread.sleep(300);
+          long releasedAt = System.nanoTime();
+          held.release();
+          long wakeMillis = (waiter.get(40, TimeUnit.SECONDS) - releasedAt) / 1_000_000;
+          assertTrue(wakeMillis < 5_000, "woken " + wakeMillis + " ms after release: no message?");
+        } finally {
+          pool.shutdownNow();
+        }
       }
     }
   }
@@ -227,7 +278,7 @@ class RedisLockProviderTest {
         String name = unique("client");
         Lease lease = locks.tryAcquire(name, LONG).orElseThrow();
         assertEquals("redis", lease.store());
-        assertTrue(client.exists("app:locks:{" + name + "}"), "the key prefix is used");
+        assertTrue(client.exists("app:locks:{:" + name + "}"), "the key prefix is used");
         lease.release();
       }
       assertEquals("PONG", client.ping(), "closing the provider must not close the caller's client");
