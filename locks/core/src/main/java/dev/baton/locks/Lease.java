@@ -63,8 +63,9 @@ public interface Lease extends AutoCloseable {
   /**
    * Registers an action to run once if the lease is lost before it is released: taken by
    * another holder, found gone at the store, or run out without being renewed. The action runs
-   * on a provider thread; if the lease is already lost it runs at once on the calling thread.
-   * Actions must not block for long.
+   * on the thread that notices the loss: a provider thread for renewals and expiry, the caller
+   * of {@link #extend}; if the lease is already lost, at once on the calling thread. Actions
+   * must not block for long; an exception they throw is logged.
    *
    * @return this lease
    */

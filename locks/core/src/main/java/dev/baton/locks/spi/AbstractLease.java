@@ -41,6 +41,8 @@ public abstract class AbstractLease implements Lease {
   private volatile long deadline;
   private volatile Duration leaseTime;
   private boolean keepingAlive;
+  /** Whether anyone would hear of an expiry (onLost actions, keep-alive, listeners). */
+  private boolean watching;
   private ScheduledFuture<?> renewal;
   private ScheduledFuture<?> expiryWatch;
   private List<Runnable> lostActions = new ArrayList<>();
@@ -140,7 +142,7 @@ public abstract class AbstractLease implements Lease {
     }
     this.leaseTime = leaseTime;
     this.deadline = localDeadline(start, leaseTime);
-    watchExpiry();
+    rearmExpiryWatch();
     return true;
   }
 
@@ -153,6 +155,7 @@ public abstract class AbstractLease implements Lease {
       }
       keepingAlive = true;
       scheduleRenewal();
+      startExpiryWatch();
     } finally {
       local.unlock();
     }
@@ -186,6 +189,7 @@ public abstract class AbstractLease implements Lease {
       runNow = lostActions == null;
       if (!runNow) {
         lostActions.add(action);
+        startExpiryWatch();
       }
     } finally {
       local.unlock();
@@ -232,9 +236,20 @@ public abstract class AbstractLease implements Lease {
     }
   }
 
-  /** Starts the expiry watch; called by the provider once the lease is handed out. */
-  final void activate() {
-    watchExpiry();
+  /**
+   * Called by the provider once the lease is handed out. A lease nobody listens to needs no
+   * timer: {@link #isValid()} reads the deadline itself. The watch starts with the first
+   * listener, onLost action or keep-alive.
+   */
+  final void activate(boolean hasListeners) {
+    if (hasListeners) {
+      local.lock();
+      try {
+        startExpiryWatch();
+      } finally {
+        local.unlock();
+      }
+    }
   }
 
   /**
@@ -262,24 +277,38 @@ public abstract class AbstractLease implements Lease {
     }
   }
 
-  private void watchExpiry() {
+  /** Arms the expiry watch for good; call with {@code local} held. */
+  private void startExpiryWatch() {
+    if (!watching) {
+      watching = true;
+      armExpiryWatch();
+    }
+  }
+
+  private void rearmExpiryWatch() {
     local.lock();
     try {
-      if (state.get() != State.HELD) {
-        return;
+      if (watching) {
+        armExpiryWatch();
       }
-      if (expiryWatch != null) {
-        expiryWatch.cancel(false);
-      }
-      expiryWatch = schedule(this::checkExpiry, Math.max(1, deadline - provider.ticker().read()));
     } finally {
       local.unlock();
     }
   }
 
+  private void armExpiryWatch() {
+    if (state.get() != State.HELD) {
+      return;
+    }
+    if (expiryWatch != null) {
+      expiryWatch.cancel(false);
+    }
+    expiryWatch = schedule(this::checkExpiry, Math.max(1, deadline - provider.ticker().read()));
+  }
+
   private void checkExpiry() {
     if (deadline - provider.ticker().read() > 0) {
-      watchExpiry(); // extended meanwhile, or the ticker runs slower than the scheduler
+      rearmExpiryWatch(); // extended meanwhile, or the ticker runs slower than the scheduler
     } else {
       lost("its lease time ran out without renewal", null);
     }

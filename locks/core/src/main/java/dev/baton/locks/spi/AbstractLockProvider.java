@@ -160,7 +160,7 @@ public abstract class AbstractLockProvider implements LockProvider {
       lease.releaseQuietly();
       throw closedException();
     }
-    lease.activate();
+    lease.activate(!listeners.isEmpty());
     fire(LockEvent.Type.ACQUIRED, lease.name(), lease.fencingToken(), waited, null);
     return lease;
   }

@@ -8,6 +8,7 @@ import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.Ticker;
 import dev.baton.locks.spi.AbstractLease;
 import dev.baton.locks.spi.AbstractLockProvider;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -227,13 +228,14 @@ public final class RedisLockProvider extends AbstractLockProvider {
    * Runs one script call. A broken connection (Redis restarted, a proxy dropped it) is retried
    * once on a fresh one, after dropping the pool's idle connections when this provider owns
    * the pool: every script is safe to repeat (acquire is idempotent per owner token, extend
-   * and release are owner-checked).
+   * and release are owner-checked). A timeout is not retried: the server is stalled, and a
+   * second wait would only delay the report.
    */
   private long call(String action, String name, RedisCall call) {
     try {
       return call.run();
     } catch (JedisConnectionException broken) {
-      if (isClosed()) {
+      if (isClosed() || broken.getCause() instanceof SocketTimeoutException) {
         throw RedisErrors.translate(action, name, broken);
       }
       if (jedis instanceof RedisClient owned && ownsClient) {
