@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -300,6 +302,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
     private String keyPrefix = "baton:lock:";
     private Duration timeout = Duration.ofSeconds(2);
     private int maxConnections = 16;
+    private SSLContext tls;
     private String storeName = "redis";
     private Ticker ticker = Ticker.system();
     private final List<LockListener> listeners = new ArrayList<>();
@@ -350,6 +353,17 @@ public final class RedisLockProvider extends AbstractLockProvider {
       return this;
     }
 
+    /**
+     * Speaks TLS with the certificates this context trusts (and presents, for client
+     * authentication), instead of the JVM's default trust store. Implies TLS even for a
+     * {@code redis://} URI. The server's certificate must name the host of the URI: host names
+     * are verified.
+     */
+    public Builder tls(SSLContext context) {
+      this.tls = Objects.requireNonNull(context, "context must not be null");
+      return this;
+    }
+
     /** The name reported by {@link Lease#store()} and in events; by default {@code "redis"}. */
     public Builder storeName(String storeName) {
       Objects.requireNonNull(storeName, "storeName must not be null");
@@ -389,9 +403,16 @@ public final class RedisLockProvider extends AbstractLockProvider {
           .connectionTimeoutMillis(millis)
           .socketTimeoutMillis(millis)
           .blockingSocketTimeoutMillis(0)
-          .ssl(JedisURIHelper.isRedisSSLScheme(uri))
           .database(JedisURIHelper.getDBIndex(uri))
           .clientName("baton-locks");
+      if (tls != null || JedisURIHelper.isRedisSSLScheme(uri)) {
+        SSLParameters parameters = new SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // verify the host name
+        config.ssl(true).sslParameters(parameters);
+        if (tls != null) {
+          config.sslSocketFactory(tls.getSocketFactory());
+        }
+      }
       String user = JedisURIHelper.getUser(uri);
       String password = JedisURIHelper.getPassword(uri);
       if (password != null) {
