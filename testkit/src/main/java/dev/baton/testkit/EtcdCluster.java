@@ -43,10 +43,8 @@ public final class EtcdCluster implements AutoCloseable {
     if (size < 1) {
       throw new IllegalArgumentException("An etcd cluster needs at least 1 member, got " + size);
     }
-    if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-      throw new IllegalArgumentException("startupTimeout must be positive, got " + startupTimeout);
-    }
-    return start(Host.SYSTEM, size, new EtcdConfig(List.of(), startupTimeout));
+    return start(Host.SYSTEM, size,
+        new EtcdConfig(List.of(), Builders.startupTimeout(startupTimeout)));
   }
 
   static EtcdCluster start(Host host, int size, EtcdConfig config) {

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,9 +23,15 @@ import java.util.Optional;
  * {@link #restart()} (same port, same data dir: data survives); elsewhere these throw
  * {@link UnsupportedOperationException}. The server's output goes to {@link #logFile()}.
  *
+ * <p>{@link #host()} and {@link #port()} are those of {@link #endpoint()}. A paused server
+ * takes requests (the kernel accepts the connections) but never answers them. A restarted
+ * {@link EtcdCluster} member comes back on the same client and peer ports, rejoins its cluster
+ * and catches up. {@link #close()} does nothing for a cluster member: close the
+ * {@link EtcdCluster}.
+ *
  * <p>Thread-safe.
  */
-public final class EtcdServer implements AutoCloseable {
+public final class EtcdServer extends TestServer {
   static final String ENV_ENDPOINTS = "BATON_TEST_ETCD_ENDPOINTS";
   static final List<String> DIRS = List.of("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin");
   static final String BINARY = "etcd";
@@ -34,14 +39,11 @@ public final class EtcdServer implements AutoCloseable {
   private static final int DEFAULT_PORT = 2379;
   private static final Shared<EtcdServer> SHARED = new Shared<>();
 
-  private final Backend backend;
   private final List<String> endpoints;
-  private final boolean owned;
 
   private EtcdServer(Backend backend, List<String> endpoints, boolean owned) {
-    this.backend = backend;
+    super(backend, owned);
     this.endpoints = List.copyOf(endpoints);
-    this.owned = owned;
   }
 
   /** A member of a cluster: the cluster owns it, so {@link #close()} does nothing. */
@@ -133,65 +135,6 @@ public final class EtcdServer implements AutoCloseable {
     return endpoints;
   }
 
-  /** Host of {@link #endpoint()}. */
-  public String host() {
-    return backend.host();
-  }
-
-  /** Port of {@link #endpoint()}. */
-  public int port() {
-    return backend.port();
-  }
-
-  /** The file the server's output goes to (in its temp dir). */
-  public Path logFile() {
-    return backend.logFile();
-  }
-
-  /** Freezes the server (SIGSTOP): requests are accepted by the kernel but never answered. */
-  public void pause() {
-    backend.pause();
-  }
-
-  /** Thaws a paused server (SIGCONT). */
-  public void resume() {
-    backend.resume();
-  }
-
-  /** Kills the server with SIGKILL; connections are then refused. No-op when not running. */
-  public void kill() {
-    backend.kill();
-  }
-
-  /**
-   * Stops the server if it runs and starts it again on the same ports with the same data dir;
-   * a cluster member rejoins its cluster and catches up.
-   */
-  public void restart() {
-    backend.restart();
-  }
-
-  /** True while the server's process exists, paused or not. */
-  public boolean isRunning() {
-    return backend.isRunning();
-  }
-
-  /**
-   * Stops a private server and deletes its temp dir; does nothing for the shared one or for a
-   * cluster member (close the {@link EtcdCluster}).
-   */
-  @Override
-  public void close() {
-    if (owned) {
-      backend.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "EtcdServer[" + backend.describe() + "]";
-  }
-
   /** Configures a private etcd. Not thread-safe. */
   public static final class Builder {
     private final List<String> args = new ArrayList<>();
@@ -201,18 +144,13 @@ public final class EtcdServer implements AutoCloseable {
 
     /** Extra server flags, e.g. {@code arg("--quota-backend-bytes", "16777216")}; they come last. */
     public Builder arg(String... args) {
-      for (String arg : args) {
-        this.args.add(Objects.requireNonNull(arg, "arg"));
-      }
+      Builders.addArgs(this.args, args);
       return this;
     }
 
     /** How long to wait until {@code /health} says true; default 60 s. */
     public Builder startupTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout must be positive, got " + timeout);
-      }
-      this.startupTimeout = timeout;
+      this.startupTimeout = Builders.startupTimeout(timeout);
       return this;
     }
 

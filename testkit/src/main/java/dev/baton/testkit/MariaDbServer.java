@@ -27,9 +27,13 @@ import java.util.Optional;
  * {@link #restart()} (same port, same data: committed data survives); elsewhere these throw
  * {@link UnsupportedOperationException}. The server's output goes to {@link #logFile()}.
  *
+ * <p>{@link #jdbcUrl()} is {@code jdbc:mariadb://127.0.0.1:PORT/baton}, or the URL from the
+ * environment. {@link #pause()} stops the server and any child process; after {@link #kill()}
+ * the restarted server's InnoDB runs crash recovery first.
+ *
  * <p>Thread-safe.
  */
-public final class MariaDbServer implements AutoCloseable {
+public final class MariaDbServer extends JdbcTestServer {
   static final String ENV_URL = "BATON_TEST_MARIADB_URL";
   static final String ENV_USER = "BATON_TEST_MARIADB_USER";
   static final String ENV_PASSWORD = "BATON_TEST_MARIADB_PASSWORD";
@@ -39,21 +43,9 @@ public final class MariaDbServer implements AutoCloseable {
       "/usr/local/mysql/scripts", "/usr/local/mysql/bin");
   private static final Shared<MariaDbServer> SHARED = new Shared<>();
 
-  private final Backend backend;
-  private final String jdbcUrl;
-  private final String database;
-  private final String user;
-  private final String password;
-  private final boolean owned;
-
   private MariaDbServer(Backend backend, String jdbcUrl, String database, String user,
       String password, boolean owned) {
-    this.backend = backend;
-    this.jdbcUrl = jdbcUrl;
-    this.database = database;
-    this.user = user;
-    this.password = password;
-    this.owned = owned;
+    super(backend, jdbcUrl, database, user, password, owned);
   }
 
   /** The server shared by all tests of this JVM, started on first use; see the class doc. */
@@ -108,82 +100,6 @@ public final class MariaDbServer implements AutoCloseable {
         MariaDbProcess.PASSWORD, owned);
   }
 
-  /** {@code jdbc:mariadb://127.0.0.1:PORT/baton}, or the URL from the environment. */
-  public String jdbcUrl() {
-    return jdbcUrl;
-  }
-
-  /** Host name or IP to connect to ({@code 127.0.0.1} for a local process). */
-  public String host() {
-    return backend.host();
-  }
-
-  /** The port to connect to. */
-  public int port() {
-    return backend.port();
-  }
-
-  /** The database name ({@code baton}; from the URL for an environment-given server). */
-  public String database() {
-    return database;
-  }
-
-  /** The user to log in as ({@code baton}). */
-  public String user() {
-    return user;
-  }
-
-  /** The user's password ({@code baton}). */
-  public String password() {
-    return password;
-  }
-
-  /** The file the server's output goes to (in its temp dir). */
-  public Path logFile() {
-    return backend.logFile();
-  }
-
-  /** Freezes the server (SIGSTOP to it and any child process): nothing is answered. */
-  public void pause() {
-    backend.pause();
-  }
-
-  /** Thaws a paused server (SIGCONT). */
-  public void resume() {
-    backend.resume();
-  }
-
-  /** Kills the server with SIGKILL. No-op when not running. */
-  public void kill() {
-    backend.kill();
-  }
-
-  /**
-   * Stops the server if it runs and starts it again on the same port with the same data dir;
-   * after {@link #kill()} InnoDB runs crash recovery first.
-   */
-  public void restart() {
-    backend.restart();
-  }
-
-  /** True while the server's process exists, paused or not. */
-  public boolean isRunning() {
-    return backend.isRunning();
-  }
-
-  /** Stops a private server and deletes its temp dir; does nothing for the shared one. */
-  @Override
-  public void close() {
-    if (owned) {
-      backend.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "MariaDbServer[" + backend.describe() + "]";
-  }
-
   /** Configures a private MariaDB. Not thread-safe. */
   public static final class Builder {
     private final Map<String, String> settings = new LinkedHashMap<>();
@@ -200,18 +116,13 @@ public final class MariaDbServer implements AutoCloseable {
 
     /** Extra raw {@code mariadbd} flags; they come last. */
     public Builder arg(String... args) {
-      for (String arg : args) {
-        this.args.add(Objects.requireNonNull(arg, "arg"));
-      }
+      Builders.addArgs(this.args, args);
       return this;
     }
 
     /** How long to wait for install-db and then for the server to be ready; default 60 s. */
     public Builder startupTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout must be positive, got " + timeout);
-      }
-      this.startupTimeout = timeout;
+      this.startupTimeout = Builders.startupTimeout(timeout);
       return this;
     }
 

@@ -29,9 +29,14 @@ import java.util.Optional;
  * data: committed data survives); elsewhere these throw {@link UnsupportedOperationException}.
  * The server's output goes to {@link #logFile()}.
  *
+ * <p>{@link #jdbcUrl()} is {@code jdbc:postgresql://127.0.0.1:PORT/baton}, or the URL from the
+ * environment. {@link #restart()} stops the server with a fast shutdown (SIGINT); after
+ * {@link #kill()} the restarted server runs crash recovery first. {@link #isRunning()} tells
+ * whether the postmaster exists.
+ *
  * <p>Thread-safe.
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer extends JdbcTestServer {
   static final String ENV_URL = "BATON_TEST_POSTGRES_URL";
   static final String ENV_USER = "BATON_TEST_POSTGRES_USER";
   static final String ENV_PASSWORD = "BATON_TEST_POSTGRES_PASSWORD";
@@ -39,21 +44,9 @@ public final class PostgresServer implements AutoCloseable {
       "/usr/pgsql-*/bin", "/usr/local/pgsql/bin");
   private static final Shared<PostgresServer> SHARED = new Shared<>();
 
-  private final Backend backend;
-  private final String jdbcUrl;
-  private final String database;
-  private final String user;
-  private final String password;
-  private final boolean owned;
-
   private PostgresServer(Backend backend, String jdbcUrl, String database, String user,
       String password, boolean owned) {
-    this.backend = backend;
-    this.jdbcUrl = jdbcUrl;
-    this.database = database;
-    this.user = user;
-    this.password = password;
-    this.owned = owned;
+    super(backend, jdbcUrl, database, user, password, owned);
   }
 
   /** The server shared by all tests of this JVM, started on first use; see the class doc. */
@@ -105,82 +98,6 @@ public final class PostgresServer implements AutoCloseable {
         PostgresProcess.PASSWORD, owned);
   }
 
-  /** {@code jdbc:postgresql://127.0.0.1:PORT/baton}, or the URL from the environment. */
-  public String jdbcUrl() {
-    return jdbcUrl;
-  }
-
-  /** Host name or IP to connect to ({@code 127.0.0.1} for a local process). */
-  public String host() {
-    return backend.host();
-  }
-
-  /** The port to connect to. */
-  public int port() {
-    return backend.port();
-  }
-
-  /** The database name ({@code baton}; from the URL for an environment-given server). */
-  public String database() {
-    return database;
-  }
-
-  /** The user to log in as ({@code baton}). */
-  public String user() {
-    return user;
-  }
-
-  /** The user's password ({@code baton}). */
-  public String password() {
-    return password;
-  }
-
-  /** The file the server's output goes to (in its temp dir). */
-  public Path logFile() {
-    return backend.logFile();
-  }
-
-  /** Freezes the postmaster and all its backends (SIGSTOP): nothing is answered. */
-  public void pause() {
-    backend.pause();
-  }
-
-  /** Thaws a paused server (SIGCONT to the postmaster and its backends). */
-  public void resume() {
-    backend.resume();
-  }
-
-  /** Kills the postmaster and all its backends with SIGKILL. No-op when not running. */
-  public void kill() {
-    backend.kill();
-  }
-
-  /**
-   * Stops the server if it runs (fast shutdown) and starts it again on the same port with the
-   * same data dir; after {@link #kill()} it runs crash recovery first.
-   */
-  public void restart() {
-    backend.restart();
-  }
-
-  /** True while the postmaster exists, paused or not. */
-  public boolean isRunning() {
-    return backend.isRunning();
-  }
-
-  /** Stops a private server and deletes its temp dir; does nothing for the shared one. */
-  @Override
-  public void close() {
-    if (owned) {
-      backend.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "PostgresServer[" + backend.describe() + "]";
-  }
-
   /** Configures a private PostgreSQL. Not thread-safe. */
   public static final class Builder {
     private final Map<String, String> settings = new LinkedHashMap<>();
@@ -197,18 +114,13 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Extra raw {@code postgres} flags; they come last. */
     public Builder arg(String... args) {
-      for (String arg : args) {
-        this.args.add(Objects.requireNonNull(arg, "arg"));
-      }
+      Builders.addArgs(this.args, args);
       return this;
     }
 
     /** How long to wait for initdb and then for the server to accept connections; default 60 s. */
     public Builder startupTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout must be positive, got " + timeout);
-      }
-      this.startupTimeout = timeout;
+      this.startupTimeout = Builders.startupTimeout(timeout);
       return this;
     }
 

@@ -30,9 +30,12 @@ import java.util.Optional;
  * {@link Builder#appendOnly(boolean) appendOnly(true)}. The server's output goes to
  * {@link #logFile()}, never to the test's stdout.
  *
+ * <p>A {@link #pause() paused} Redis takes connections (the kernel accepts them) but never
+ * answers; after {@link #kill()} connections are refused.
+ *
  * <p>Thread-safe.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends TestServer {
   static final String ENV_URI = "BATON_TEST_REDIS_URI";
   static final List<String> DIRS = List.of("/usr/bin", "/usr/local/bin", "/usr/sbin",
       "/opt/homebrew/bin");
@@ -40,18 +43,15 @@ public final class RedisServer implements AutoCloseable {
   private static final int DEFAULT_PORT = 6379;
   private static final Shared<RedisServer> SHARED = new Shared<>();
 
-  private final Backend backend;
   private final String user;
   private final String password;
   private final String uri;
-  private final boolean owned;
 
   private RedisServer(Backend backend, String user, String password, String uri, boolean owned) {
-    this.backend = backend;
+    super(backend, owned);
     this.user = user;
     this.password = password;
     this.uri = uri;
-    this.owned = owned;
   }
 
   /** The server shared by all tests of this JVM, started on first use; see the class doc. */
@@ -124,16 +124,6 @@ public final class RedisServer implements AutoCloseable {
     return new RedisServer(backend, user, password, null, owned);
   }
 
-  /** Host name or IP to connect to ({@code 127.0.0.1} for a local process). */
-  public String host() {
-    return backend.host();
-  }
-
-  /** The port to connect to. */
-  public int port() {
-    return backend.port();
-  }
-
   /**
    * {@code redis://host:port}, with {@code user:password@} or {@code :password@} when the
    * server requires them; for a server from {@code BATON_TEST_REDIS_URI}, that value unchanged.
@@ -157,49 +147,6 @@ public final class RedisServer implements AutoCloseable {
   /** The password clients authenticate with, if any. */
   public Optional<String> password() {
     return Optional.ofNullable(password);
-  }
-
-  /** The file the server's output goes to (in its temp dir). */
-  public Path logFile() {
-    return backend.logFile();
-  }
-
-  /** Freezes the server (SIGSTOP): connections are accepted by the kernel but never answered. */
-  public void pause() {
-    backend.pause();
-  }
-
-  /** Thaws a paused server (SIGCONT). */
-  public void resume() {
-    backend.resume();
-  }
-
-  /** Kills the server with SIGKILL; connections are then refused. No-op when not running. */
-  public void kill() {
-    backend.kill();
-  }
-
-  /** Stops the server if it runs and starts it again on the same port with the same dir. */
-  public void restart() {
-    backend.restart();
-  }
-
-  /** True while the server's process exists, paused or not. */
-  public boolean isRunning() {
-    return backend.isRunning();
-  }
-
-  /** Stops a private server and deletes its temp dir; does nothing for the shared one. */
-  @Override
-  public void close() {
-    if (owned) {
-      backend.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "RedisServer[" + backend.describe() + "]";
   }
 
   private static String encode(String text) {
@@ -241,18 +188,13 @@ public final class RedisServer implements AutoCloseable {
 
     /** Extra server flags, e.g. {@code arg("--maxmemory", "10mb")}; they come last and win. */
     public Builder arg(String... args) {
-      for (String arg : args) {
-        this.args.add(Objects.requireNonNull(arg, "arg"));
-      }
+      Builders.addArgs(this.args, args);
       return this;
     }
 
     /** How long to wait until the server answers PING; default 60 s. */
     public Builder startupTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout must be positive, got " + timeout);
-      }
-      this.startupTimeout = timeout;
+      this.startupTimeout = Builders.startupTimeout(timeout);
       return this;
     }
 
