@@ -35,6 +35,10 @@ final class Containers {
   }
 
   static Backend redis(RedisConfig config) {
+    if (config.tls() != null) {
+      throw new UnsupportedOperationException("RedisServer with TLS runs from the redis-server"
+          + " binary only (its PEM files are on this machine): apt-get install redis-server");
+    }
     List<String> command = new ArrayList<>(List.of("redis-server", "--protected-mode", "no"));
     command.addAll(config.serverArgs());
     GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(REDIS_IMAGE))

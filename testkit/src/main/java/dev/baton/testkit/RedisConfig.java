@@ -11,17 +11,18 @@ import java.util.List;
  * @param user an extra ACL user with all permissions, or null
  * @param userPassword that user's password, or null
  * @param appendOnly true for AOF persistence with {@code appendfsync always}
+ * @param tls the certificate to serve TLS with (and only TLS), or null for plain TCP
  * @param extraArgs more server flags, appended last so they win
  */
 record RedisConfig(String password, String user, String userPassword, boolean appendOnly,
-    List<String> extraArgs, Duration startupTimeout) {
+    TestCertificate tls, List<String> extraArgs, Duration startupTimeout) {
 
   RedisConfig {
     extraArgs = List.copyOf(extraArgs);
   }
 
   static RedisConfig defaults() {
-    return new RedisConfig(null, null, null, false, List.of(),
+    return new RedisConfig(null, null, null, false, null, List.of(),
         ServerProcess.DEFAULT_STARTUP_TIMEOUT);
   }
 
@@ -31,6 +32,12 @@ record RedisConfig(String password, String user, String userPassword, boolean ap
         "--appendonly", appendOnly ? "yes" : "no"));
     if (appendOnly) {
       args.addAll(List.of("--appendfsync", "always"));
+    }
+    if (tls != null) {
+      args.addAll(List.of("--tls-cert-file", tls.certificatePem().toString(),
+          "--tls-key-file", tls.privateKeyPem().toString(),
+          "--tls-ca-cert-file", tls.certificatePem().toString(),
+          "--tls-auth-clients", "no"));
     }
     if (password != null) {
       args.addAll(List.of("--requirepass", password));

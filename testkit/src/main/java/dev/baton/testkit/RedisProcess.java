@@ -24,8 +24,10 @@ final class RedisProcess extends ServerProcess {
 
   @Override
   List<String> command() {
+    // With TLS the plain port is closed and the server's one port speaks only TLS.
     List<String> command = new ArrayList<>(List.of(binary.toString(),
-        "--port", Integer.toString(port),
+        "--port", config.tls() == null ? Integer.toString(port) : "0",
+        "--tls-port", config.tls() == null ? "0" : Integer.toString(port),
         "--bind", Ports.LOOPBACK,
         "--dir", dir().toString(),
         "--daemonize", "no",
@@ -41,7 +43,8 @@ final class RedisProcess extends ServerProcess {
   }
 
   static boolean ping(String host, int port, RedisConfig config) throws IOException {
-    try (Resp resp = Resp.connect(host, port, PROBE_TIMEOUT)) {
+    try (Resp resp = Resp.connect(host, port, PROBE_TIMEOUT,
+        config.tls() == null ? null : config.tls().sslContext().getSocketFactory())) {
       String[] auth = config.auth();
       if (auth.length > 0) {
         String reply = resp.call(auth);

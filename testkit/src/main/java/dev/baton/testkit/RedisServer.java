@@ -46,12 +46,15 @@ public final class RedisServer extends TestServer {
   private final String user;
   private final String password;
   private final String uri;
+  private final boolean tls;
 
-  private RedisServer(Backend backend, String user, String password, String uri, boolean owned) {
+  private RedisServer(Backend backend, String user, String password, String uri, boolean tls,
+      boolean owned) {
     super(backend, owned);
     this.user = user;
     this.password = password;
     this.uri = uri;
+    this.tls = tls;
   }
 
   /** The server shared by all tests of this JVM, started on first use; see the class doc. */
@@ -103,7 +106,7 @@ public final class RedisServer extends TestServer {
     }
     External backend = new External("Redis", parsed.getHost(), port, ENV_URI,
         "RedisServer.start()").checkReachable(value);
-    return new RedisServer(backend, user, password, value, false);
+    return new RedisServer(backend, user, password, value, "rediss".equals(parsed.getScheme()), false);
   }
 
   static RedisServer launch(Host host, RedisConfig config, boolean owned, boolean shared) {
@@ -121,12 +124,13 @@ public final class RedisServer extends TestServer {
     }
     String user = config.user();
     String password = user != null ? config.userPassword() : config.password();
-    return new RedisServer(backend, user, password, null, owned);
+    return new RedisServer(backend, user, password, null, config.tls() != null, owned);
   }
 
   /**
-   * {@code redis://host:port}, with {@code user:password@} or {@code :password@} when the
-   * server requires them; for a server from {@code BATON_TEST_REDIS_URI}, that value unchanged.
+   * {@code redis://host:port} ({@code rediss://} with TLS), with {@code user:password@} or
+   * {@code :password@} when the server requires them; for a server from
+   * {@code BATON_TEST_REDIS_URI}, that value unchanged.
    */
   public String uri() {
     if (uri != null) {
@@ -136,7 +140,7 @@ public final class RedisServer extends TestServer {
     if (password != null) {
       credentials = (user == null ? "" : encode(user)) + ":" + encode(password) + "@";
     }
-    return "redis://" + credentials + host() + ":" + port();
+    return (tls ? "rediss://" : "redis://") + credentials + host() + ":" + port();
   }
 
   /** The ACL user clients authenticate as, if any. */
@@ -159,6 +163,7 @@ public final class RedisServer extends TestServer {
     private String user;
     private String userPassword;
     private boolean appendOnly;
+    private TestCertificate tls;
     private final List<String> args = new ArrayList<>();
     private Duration startupTimeout = ServerProcess.DEFAULT_STARTUP_TIMEOUT;
 
@@ -186,6 +191,16 @@ public final class RedisServer extends TestServer {
       return this;
     }
 
+    /**
+     * Serves TLS only, with this certificate ({@link RedisServer#uri()} then starts with
+     * {@code rediss://}; clients trust it through {@link TestCertificate#sslContext()}). Process
+     * servers only.
+     */
+    public Builder tls(TestCertificate certificate) {
+      this.tls = Objects.requireNonNull(certificate, "certificate");
+      return this;
+    }
+
     /** Extra server flags, e.g. {@code arg("--maxmemory", "10mb")}; they come last and win. */
     public Builder arg(String... args) {
       Builders.addArgs(this.args, args);
@@ -200,7 +215,7 @@ public final class RedisServer extends TestServer {
 
     /** Starts the server and waits until it answers; the caller must close it. */
     public RedisServer start() {
-      return launch(Host.SYSTEM, new RedisConfig(password, user, userPassword, appendOnly, args,
+      return launch(Host.SYSTEM, new RedisConfig(password, user, userPassword, appendOnly, tls, args,
           startupTimeout), true, false);
     }
 

@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A minimal RESP2 client: enough to PING, AUTH, SET and GET without a Redis library. Replies
@@ -31,11 +33,22 @@ final class Resp implements Closeable {
 
   /** Connects; {@code timeout} bounds the connect and every later read. */
   static Resp connect(String host, int port, Duration timeout) throws IOException {
+    return connect(host, port, timeout, null);
+  }
+
+  /** Connects, over TLS when {@code tls} is not null (no host-name check: a readiness probe). */
+  static Resp connect(String host, int port, Duration timeout, SSLSocketFactory tls)
+      throws IOException {
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
       socket.setSoTimeout((int) timeout.toMillis());
-      return new Resp(socket);
+      if (tls == null) {
+        return new Resp(socket);
+      }
+      SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true);
+      secure.startHandshake();
+      return new Resp(secure);
     } catch (IOException e) {
       socket.close();
       throw e;

@@ -11,6 +11,7 @@ import dev.baton.locks.LockException;
 import dev.baton.locks.LockUnavailableException;
 import dev.baton.testkit.RedisCluster;
 import dev.baton.testkit.RedisServer;
+import dev.baton.testkit.TestCertificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -231,6 +232,55 @@ class RedisLockProviderTest {
         assertFalse(e.getMessage().contains("wrong"), "the password must not leak: " + e.getMessage());
       }
     }
+  }
+
+  @Test
+  void tlsWithAVerifiedCertificate() {
+    TestCertificate certificate = TestCertificate.create();
+    try (RedisServer redis = RedisServer.builder().tls(certificate).requirePass("pw").start()) {
+      assertTrue(redis.uri().startsWith("rediss://"), redis.uri());
+      try (RedisLockProvider locks = RedisLockProvider.builder(redis.uri())
+          .tls(certificate.sslContext()).build()) {
+        Lease lease = locks.tryAcquire(unique("tls"), LONG).orElseThrow();
+        assertTrue(lease.release());
+      }
+      // The JVM's default trust store does not know the self-signed certificate.
+      try (RedisLockProvider untrusted = RedisLockProvider.builder(redis.uri())
+          .timeout(Duration.ofSeconds(1)).build()) {
+        assertThrows(LockException.class, () -> untrusted.tryAcquire(unique("tls"), LONG));
+      }
+      // Plain TCP to the TLS port gets nowhere.
+      try (RedisLockProvider plain = RedisLockProvider.builder(redis.uri().replace("rediss://", "redis://"))
+          .timeout(Duration.ofSeconds(1)).build()) {
+        assertThrows(LockException.class, () -> plain.tryAcquire(unique("tls"), LONG));
+      }
+    }
+  }
+
+  @Test
+  void tlsVerifiesTheHostName() {
+    // A trusted certificate that names localhost but not 127.0.0.1.
+    TestCertificate localhostOnly = TestCertificate.create("dns:localhost");
+    try (RedisServer redis = RedisServer.builder().tls(localhostOnly).start()) {
+      try (RedisLockProvider byName = RedisLockProvider.builder(redis.uri().replace("127.0.0.1", "localhost"))
+          .tls(localhostOnly.sslContext()).build()) {
+        assertTrue(byName.tryAcquire(unique("tls-name"), LONG).orElseThrow().release());
+      }
+      try (RedisLockProvider byAddress = RedisLockProvider.builder(redis.uri())
+          .tls(localhostOnly.sslContext()).timeout(Duration.ofSeconds(1)).build()) {
+        LockException e = assertThrows(LockException.class,
+            () -> byAddress.tryAcquire(unique("tls-name"), LONG));
+        assertTrue(String.valueOf(rootCause(e).getMessage()).contains("127.0.0.1"),
+            "a host-name mismatch, got: " + rootCause(e));
+      }
+    }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
   }
 
   @Test
