@@ -3,9 +3,8 @@ package dev.baton.locks;
 import dev.baton.locks.spi.AbstractLease;
 import dev.baton.locks.spi.AbstractLockProvider;
 import dev.baton.locks.spi.LockArguments;
+import dev.baton.locks.spi.LockProviderBuilder;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,8 +30,7 @@ public final class LocalLockProvider extends AbstractLockProvider {
   private final LocalLockStore lockStore;
 
   private LocalLockProvider(Builder builder) {
-    super(builder.storeName, builder.ticker != null ? builder.ticker : builder.store.ticker(),
-        builder.listeners);
+    super(builder, builder.store.ticker());
     this.lockStore = builder.store;
   }
 
@@ -89,43 +87,20 @@ public final class LocalLockProvider extends AbstractLockProvider {
     }
   }
 
-  /** Configures a {@link LocalLockProvider}. Not thread-safe. */
-  public static final class Builder {
+  /**
+   * Configures a {@link LocalLockProvider}: the store, and the settings of every provider. The
+   * ticker defaults to the store's. Not thread-safe.
+   */
+  public static final class Builder extends LockProviderBuilder<Builder> {
     private LocalLockStore store = LocalLockStore.jvm();
-    private String storeName = "local";
-    private Ticker ticker;
-    private final List<LockListener> listeners = new ArrayList<>();
 
-    private Builder() {}
+    private Builder() {
+      super("local");
+    }
 
     /** The store to use; by default {@link LocalLockStore#jvm()}. */
     public Builder store(LocalLockStore store) {
       this.store = Objects.requireNonNull(store, "store");
-      return this;
-    }
-
-    /** The name reported by {@link Lease#store()} and in events; by default {@code "local"}. */
-    public Builder storeName(String storeName) {
-      Objects.requireNonNull(storeName, "storeName");
-      if (storeName.isBlank()) {
-        throw new IllegalArgumentException("storeName must not be blank: \"" + storeName + "\"");
-      }
-      this.storeName = storeName;
-      return this;
-    }
-
-    /**
-     * The clock of this provider's local lease deadlines ({@link Lease#isValid()},
-     * {@link Lease#remaining()}); by default the store's. The store keeps its own time.
-     */
-    public Builder ticker(Ticker ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker");
-      return this;
-    }
-
-    /** Adds a listener for this provider's events. */
-    public Builder listener(LockListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

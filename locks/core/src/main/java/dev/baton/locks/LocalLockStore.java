@@ -74,17 +74,26 @@ public final class LocalLockStore {
   }
 
   Grant tryGrant(String name, long leaseNanos) {
+    Slot slot = lockedSlot(name);
+    try {
+      return grantIfFree(slot, name, leaseNanos);
+    } finally {
+      slot.lock.unlock();
+    }
+  }
+
+  /**
+   * The slot of {@code name}, locked by the caller's thread. A slot retired (removed while
+   * idle) between the lookup and the lock is not used: the lookup is repeated.
+   */
+  private Slot lockedSlot(String name) {
     while (true) {
       Slot slot = slots.computeIfAbsent(name, n -> new Slot());
       slot.lock.lock();
-      try {
-        if (slot.retired) {
-          continue;
-        }
-        return grantIfFree(slot, name, leaseNanos);
-      } finally {
-        slot.lock.unlock();
+      if (!slot.retired) {
+        return slot;
       }
+      slot.lock.unlock();
     }
   }
 
@@ -95,37 +104,28 @@ public final class LocalLockStore {
    */
   Grant awaitGrant(String name, long leaseNanos, long deadline, BooleanSupplier closed)
       throws InterruptedException {
-    while (true) {
-      Slot slot = slots.computeIfAbsent(name, n -> new Slot());
-      slot.lock.lock();
-      try {
-        if (slot.retired) {
-          continue;
+    Slot slot = lockedSlot(name);
+    slot.waiters++;
+    try {
+      while (true) {
+        if (closed.getAsBoolean()) {
+          return null;
         }
-        slot.waiters++;
-        try {
-          while (true) {
-            if (closed.getAsBoolean()) {
-              return null;
-            }
-            Grant grant = grantIfFree(slot, name, leaseNanos);
-            if (grant != null) {
-              return grant;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-              return null;
-            }
-            long untilExpiry = Math.max(1, slot.holder.expiresAt - ticker.read());
-            slot.changed.awaitNanos(Math.min(left, untilExpiry));
-          }
-        } finally {
-          slot.waiters--;
-          retireIfIdle(name, slot);
+        Grant grant = grantIfFree(slot, name, leaseNanos);
+        if (grant != null) {
+          return grant;
         }
-      } finally {
-        slot.lock.unlock();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        long untilExpiry = Math.max(1, slot.holder.expiresAt - ticker.read());
+        slot.changed.awaitNanos(Math.min(left, untilExpiry));
       }
+    } finally {
+      slot.waiters--;
+      retireIfIdle(name, slot);
+      slot.lock.unlock();
     }
   }
 

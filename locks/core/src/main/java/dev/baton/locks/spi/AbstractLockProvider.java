@@ -40,6 +40,16 @@ public abstract class AbstractLockProvider implements LockProvider {
   private volatile boolean closed;
 
   /**
+   * Takes the common settings from a backend's builder.
+   *
+   * @param settings the builder: store name, ticker, listeners
+   * @param defaultTicker the ticker if the builder set none
+   */
+  protected AbstractLockProvider(LockProviderBuilder<?> settings, Ticker defaultTicker) {
+    this(settings.storeName(), settings.tickerOr(defaultTicker), settings.listeners());
+  }
+
+  /**
    * @param store the store's name as reported by {@link Lease#store()}, e.g. {@code "redis"}
    * @param ticker the clock for local lease deadlines
    * @param listeners receive this provider's events

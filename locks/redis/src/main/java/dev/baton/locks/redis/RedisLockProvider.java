@@ -1,19 +1,15 @@
 package dev.baton.locks.redis;
 
-import dev.baton.locks.Lease;
-import dev.baton.locks.LockException;
-import dev.baton.locks.LockListener;
-import dev.baton.locks.LockProvider;
 import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.Ticker;
 import dev.baton.locks.spi.AbstractLease;
 import dev.baton.locks.spi.AbstractLockProvider;
+import dev.baton.locks.spi.LockProviderBuilder;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -56,7 +52,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
   private final ReleaseSignals signals;
 
   private RedisLockProvider(Builder builder, UnifiedJedis jedis, boolean ownsClient) {
-    super(builder.storeName, builder.ticker, builder.listeners);
+    super(builder, Ticker.system());
     this.jedis = jedis;
     this.ownsClient = ownsClient;
     this.keys = new RedisKeys(builder.keyPrefix);
@@ -296,18 +292,16 @@ public final class RedisLockProvider extends AbstractLockProvider {
   }
 
   /** Configures a {@link RedisLockProvider}. Not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends LockProviderBuilder<Builder> {
     private final URI uri;
     private final UnifiedJedis client;
     private String keyPrefix = "baton:lock:";
     private Duration timeout = Duration.ofSeconds(2);
     private int maxConnections = 16;
     private SSLContext tls;
-    private String storeName = "redis";
-    private Ticker ticker = Ticker.system();
-    private final List<LockListener> listeners = new ArrayList<>();
 
     private Builder(URI uri, UnifiedJedis client) {
+      super("redis");
       this.uri = uri;
       this.client = client;
     }
@@ -361,28 +355,6 @@ public final class RedisLockProvider extends AbstractLockProvider {
      */
     public Builder tls(SSLContext context) {
       this.tls = Objects.requireNonNull(context, "context must not be null");
-      return this;
-    }
-
-    /** The name reported by {@link Lease#store()} and in events; by default {@code "redis"}. */
-    public Builder storeName(String storeName) {
-      Objects.requireNonNull(storeName, "storeName must not be null");
-      if (storeName.isBlank()) {
-        throw new IllegalArgumentException("storeName must not be blank: \"" + storeName + "\"");
-      }
-      this.storeName = storeName;
-      return this;
-    }
-
-    /** The clock of local lease deadlines; by default the system's. */
-    public Builder ticker(Ticker ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
-      return this;
-    }
-
-    /** Adds a listener for this provider's events. */
-    public Builder listener(LockListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
       return this;
     }
 
