@@ -45,7 +45,13 @@ final class EtcdKeys {
     if (isWellFormed(name)) {
       return BASE64URL.encodeToString(name.getBytes(StandardCharsets.UTF_8));
     }
-    return "~" + BASE64URL.encodeToString(name.getBytes(StandardCharsets.UTF_16BE));
+    // Not String.getBytes(UTF_16BE): it would replace every lone surrogate with U+FFFD.
+    byte[] units = new byte[2 * name.length()];
+    for (int i = 0; i < name.length(); i++) {
+      units[2 * i] = (byte) (name.charAt(i) >> 8);
+      units[2 * i + 1] = (byte) name.charAt(i);
+    }
+    return "~" + BASE64URL.encodeToString(units);
   }
 
   private static boolean isWellFormed(String s) {

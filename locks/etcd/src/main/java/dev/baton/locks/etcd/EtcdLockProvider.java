@@ -85,8 +85,10 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   private final EtcdKeys keys;
   private final EtcdCalls calls;
   private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
-  private final ReentrantLock waitersLock = new ReentrantLock();
-  private final Condition waitersGone = waitersLock.newCondition();
+  /** Counts acquisitions under way, so close() can let them clean up before the client goes. */
+  private final ReentrantLock activity = new ReentrantLock();
+  private final Condition idle = activity.newCondition();
+  private int active;
 
   private EtcdLockProvider(Builder builder, Client client, boolean ownsClient) {
     super(builder.storeName, builder.ticker, builder.listeners);
@@ -128,13 +130,18 @@ public final class EtcdLockProvider extends AbstractLockProvider {
 
   @Override
   protected Optional<EtcdLease> doTryAcquire(String name, Duration leaseTime, long start) {
-    Entry entry = enqueue(name, leaseTime);
-    if (entry.predecessor == null) {
-      return Optional.of(new EtcdLease(entry, leaseTime, start));
+    begin();
+    try {
+      Entry entry = enqueue(name, leaseTime);
+      if (entry.predecessor == null) {
+        return Optional.of(new EtcdLease(entry, leaseTime, start));
+      }
+      // Not first: leave the queue at once, so nothing of this attempt is ever granted.
+      revokeQuietly("give up", name, entry.leaseId);
+      return Optional.empty();
+    } finally {
+      end();
     }
-    // Not first: leave the queue at once, so nothing of this attempt is ever granted.
-    revokeQuietly("give up", name, entry.leaseId);
-    return Optional.empty();
   }
 
   /**
@@ -183,6 +190,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   protected Optional<EtcdLease> doAwait(String name, Duration leaseTime, long deadline)
       throws InterruptedException {
     Waiter waiter = new Waiter();
+    begin();
     waiters.add(waiter);
     try {
       while (true) {
@@ -203,12 +211,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
       }
     } finally {
       waiters.remove(waiter);
-      waitersLock.lock();
-      try {
-        waitersGone.signalAll();
-      } finally {
-        waitersLock.unlock();
-      }
+      end();
     }
   }
 
@@ -407,23 +410,47 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     }
   }
 
-  /** Lets woken waiters revoke their leases (bounded by the timeout), then closes the client. */
+  /**
+   * Lets acquisitions under way finish, and woken waiters revoke their leases (together bounded
+   * by the timeout), then closes the client if this provider created it.
+   */
   @Override
   protected void doClose() {
     long deadline = System.nanoTime() + calls.timeout().toNanos();
-    waitersLock.lock();
+    activity.lock();
     try {
       long left;
-      while (!waiters.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-        waitersGone.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      while (active > 0 && (left = deadline - System.nanoTime()) > 0) {
+        idle.awaitNanos(left);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      waitersLock.unlock();
+      activity.unlock();
     }
     if (ownsClient) {
       client.close();
+    }
+  }
+
+  /** An acquisition starts: close() waits for it before closing the client. */
+  private void begin() {
+    activity.lock();
+    try {
+      active++;
+    } finally {
+      activity.unlock();
+    }
+  }
+
+  private void end() {
+    activity.lock();
+    try {
+      if (--active == 0) {
+        idle.signalAll();
+      }
+    } finally {
+      activity.unlock();
     }
   }
 
