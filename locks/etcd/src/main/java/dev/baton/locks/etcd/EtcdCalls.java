@@ -7,12 +7,14 @@ import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -33,12 +35,22 @@ final class EtcdCalls {
     return Duration.ofNanos(timeoutNanos);
   }
 
+  /** Nanos left of a timeout that began at {@code begin} (System.nanoTime()). */
+  long left(long begin) {
+    return timeoutNanos - (System.nanoTime() - begin);
+  }
+
   /**
    * Waits for {@code call}'s answer for at most the timeout, ignoring interrupts meanwhile (the
    * flag is set again before returning): used where an answer is needed to leave nothing behind.
    */
   <T> T await(String action, String name, CompletableFuture<T> call) {
-    long deadline = System.nanoTime() + timeoutNanos;
+    return await(action, name, call, timeoutNanos);
+  }
+
+  /** Like {@link #await}, for at most {@code nanos} (at least 1 ms). */
+  <T> T await(String action, String name, CompletableFuture<T> call, long nanos) {
+    long deadline = System.nanoTime() + Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(1));
     boolean interrupted = false;
     try {
       while (true) {
@@ -62,8 +74,14 @@ final class EtcdCalls {
   /** Like {@link #await}, but an interrupt ends the wait. */
   <T> T awaitInterruptibly(String action, String name, CompletableFuture<T> call)
       throws InterruptedException {
+    return awaitInterruptibly(action, name, call, timeoutNanos);
+  }
+
+  /** Like {@link #awaitInterruptibly}, for at most {@code nanos} (at least 1 ms). */
+  <T> T awaitInterruptibly(String action, String name, CompletableFuture<T> call, long nanos)
+      throws InterruptedException {
     try {
-      return call.get(timeoutNanos, TimeUnit.NANOSECONDS);
+      return call.get(Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | CompletionException e) {
       throw translate(action, name, e.getCause());
     } catch (CancellationException | TimeoutException e) {
@@ -72,22 +90,32 @@ final class EtcdCalls {
   }
 
   /**
-   * Starts {@code call} and, if it fails at once because no member could be reached (a
-   * connection refused while a member restarts), starts it once more while time is left. Only
-   * for calls that are safe to repeat and that jetcd does not retry itself (keep-alive).
+   * For calls that are safe to repeat and that jetcd does not retry itself (keep-alive): if the
+   * first request fails because no member could be reached, or has no answer after half the
+   * timeout (it may sit on a member that waits for a new leader), a second request is sent and
+   * the first answer of either counts. Within the timeout in all.
    */
-  <T> T awaitRetryingOnce(String action, String name, Supplier<CompletableFuture<T>> call) {
+  <T> T awaitWithSecondTry(String action, String name, Supplier<CompletableFuture<T>> call) {
     long begin = System.nanoTime();
+    CompletableFuture<T> first = call.get();
     try {
-      return await(action, name, call.get());
+      return await(action, name, first, timeoutNanos / 2);
     } catch (LockUnavailableException e) {
-      if (!(e.getCause() instanceof EtcdException etcd)
-          || etcd.getErrorCode() != ErrorCode.UNAVAILABLE
-          || System.nanoTime() - begin > timeoutNanos / 2) {
-        throw e;
-      }
-      return await(action, name, call.get());
+      // no answer yet, or no member reachable: try once more, below
     }
+    CompletableFuture<T> second = call.get();
+    CompletableFuture<T> either = new CompletableFuture<>();
+    AtomicInteger failures = new AtomicInteger();
+    for (CompletableFuture<T> attempt : List.of(first, second)) {
+      attempt.whenComplete((result, error) -> {
+        if (error == null) {
+          either.complete(result);
+        } else if (failures.incrementAndGet() == 2) {
+          either.completeExceptionally(error);
+        }
+      });
+    }
+    return await(action, name, either, timeoutNanos - (System.nanoTime() - begin));
   }
 
   /** True if {@code e} (or its cause) says the lease or key asked for does not exist. */

@@ -311,12 +311,13 @@ public final class EtcdLockProvider extends AbstractLockProvider {
    * </pre>
    */
   private Check check(Entry entry) throws InterruptedException {
+    long begin = System.nanoTime();
     CompletableFuture<TxnResponse> read = kv.txn(RETRYABLE)
         .If(entry.owned())
         .Then(Op.get(keys.prefix(entry.name), predecessorOf(entry.revision)))
         .commit();
     boolean alive = refreshLease("wait for", entry.name, entry.leaseId);
-    TxnResponse txn = calls.awaitInterruptibly("wait for", entry.name, read);
+    TxnResponse txn = calls.awaitInterruptibly("wait for", entry.name, read, calls.left(begin));
     if (!alive || !txn.isSucceeded()) {
       return new Check(false, null, 0);
     }
@@ -356,7 +357,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
    */
   private boolean refreshLease(String action, String name, long leaseId) {
     try {
-      return calls.awaitRetryingOnce(action, name, () -> leases.keepAliveOnce(leaseId)).getTTL() > 0;
+      return calls.awaitWithSecondTry(action, name, () -> leases.keepAliveOnce(leaseId)).getTTL() > 0;
     } catch (LockException e) {
       if (EtcdCalls.isNotFound(e.getCause())) {
         return false;
@@ -507,9 +508,10 @@ public final class EtcdLockProvider extends AbstractLockProvider {
       if (wanted != ttl) {
         return moveTo(wanted);
       }
+      long begin = System.nanoTime();
       CompletableFuture<TxnResponse> owned = kv.txn(RETRYABLE).If(entry.owned()).commit();
       boolean alive = refreshLease("extend", name(), leaseId);
-      boolean ours = calls.await("extend", name(), owned).isSucceeded();
+      boolean ours = calls.await("extend", name(), owned, calls.left(begin)).isSucceeded();
       return alive && ours;
     }
 
