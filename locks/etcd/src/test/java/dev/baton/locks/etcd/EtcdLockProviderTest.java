@@ -218,11 +218,15 @@ class EtcdLockProviderTest {
         threads.add(t);
       }
       awaitKeyCount(prefix, 4);
+      long begin = System.nanoTime();
       closing.close();
       for (Thread t : threads) {
         t.join(10_000);
         assertFalse(t.isAlive(), "a waiter survived close");
       }
+      long millis = (System.nanoTime() - begin) / 1_000_000;
+      // Woken by close itself, not by the next periodic look at etcd (every 2 s here).
+      assertTrue(millis < 1_000, "waiters ended " + millis + " ms after close");
       assertEquals(3, outcomes.size());
       outcomes.forEach(o -> assertInstanceOf(IllegalStateException.class, o));
       assertEquals(1, keysUnder(prefix).size(), "waiters woken by close left keys behind");
