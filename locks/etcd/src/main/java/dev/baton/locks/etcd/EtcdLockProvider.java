@@ -13,6 +13,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -168,18 +169,16 @@ public final class EtcdLockProvider extends AbstractLockProvider {
           .commit());
       if (txn.isSucceeded()) {
         // The put is the transaction's only write, so the key was created at its revision.
-        List<KeyValue> newest = txn.getGetResponses().get(0).getKvs();
         return new Entry(name, key, leaseId, ttl, txn.getHeader().getRevision(),
-            newest.isEmpty() ? null : newest.get(0).getKey());
+            newestKey(txn.getGetResponses().get(0)));
       }
       List<KeyValue> own = txn.getGetResponses().get(0).getKvs();
       if (own.isEmpty()) {
         throw new LockUnavailableException("etcd lost the key of " + name + " just after writing it");
       }
       long revision = own.get(0).getCreateRevision();
-      return new Entry(name, key, leaseId, ttl, revision,
-          predecessorAt(name, revision, calls.await("acquire", name,
-              kv.get(keys.prefix(name), predecessorOf(revision)))));
+      return new Entry(name, key, leaseId, ttl, revision, newestKey(calls.await("acquire", name,
+          kv.get(keys.prefix(name), predecessorOf(revision)))));
     } catch (RuntimeException e) {
       revokeLater(leaseId); // the put may still land: the revoke takes the key with it
       throw e;
@@ -321,12 +320,11 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     if (!alive || !txn.isSucceeded()) {
       return new Check(false, null, 0);
     }
-    return new Check(true, predecessorAt(entry.name, entry.revision, txn.getGetResponses().get(0)),
-        txn.getHeader().getRevision());
+    return new Check(true, newestKey(txn.getGetResponses().get(0)), txn.getHeader().getRevision());
   }
 
-  private static ByteSequence predecessorAt(String name, long revision,
-      io.etcd.jetcd.kv.GetResponse response) {
+  /** The key a range with limit 1 found, or null. */
+  private static ByteSequence newestKey(GetResponse response) {
     List<KeyValue> kvs = response.getKvs();
     return kvs.isEmpty() ? null : kvs.get(0).getKey();
   }
@@ -524,16 +522,13 @@ public final class EtcdLockProvider extends AbstractLockProvider {
      */
     private boolean moveTo(long newTtl) {
       long newLease = calls.await("extend", name(), leases.grant(newTtl)).getID();
-      boolean moved;
-      try {
-        moved = calls.await("extend", name(), kv.txn(RETRYABLE)
-            .If(entry.owned())
-            .Then(Op.put(entry.key, value(name()), PutOption.builder().withLeaseId(newLease).build()))
-            .commit()).isSucceeded();
-      } catch (RuntimeException e) {
-        revokeLater(newLease);
-        throw e;
-      }
+      // No answer to the move means the key may now be on the new lease: that lease is left to
+      // its TTL, not revoked, so the key can only outlive our local deadline, never end before
+      // it. The next renewal moves the key again.
+      boolean moved = calls.await("extend", name(), kv.txn(RETRYABLE)
+          .If(entry.owned())
+          .Then(Op.put(entry.key, value(name()), PutOption.builder().withLeaseId(newLease).build()))
+          .commit()).isSucceeded();
       if (!moved) {
         revokeLater(newLease);
         return false;
