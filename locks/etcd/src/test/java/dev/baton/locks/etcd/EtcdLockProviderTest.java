@@ -485,6 +485,16 @@ class EtcdLockProviderTest {
   }
 
   @Test
+  void httpsEndpointsSpeakTls() {
+    // Against a plaintext etcd the TLS handshake fails: proof that https turns TLS on (without
+    // it the call would simply succeed), reported as an outage within the timeout, not a hang.
+    String https = EtcdServer.shared().endpoint().replace("http://", "https://");
+    try (EtcdLockProvider locks = EtcdLockProvider.builder(https).timeout(Duration.ofMillis(800)).build()) {
+      assertUnavailableWithin(locks, Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
   void userAndPassword() throws Exception {
     try (EtcdServer etcd = EtcdServer.start()) {
       try (Client admin = Client.builder().endpoints(etcd.endpoint()).build()) {
