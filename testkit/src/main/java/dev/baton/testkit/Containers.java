@@ -49,6 +49,10 @@ final class Containers {
   }
 
   static Backend etcd(EtcdConfig config) {
+    if (config.tls() != null) {
+      throw new UnsupportedOperationException("EtcdServer with TLS runs from the etcd binary"
+          + " only (its PEM files are on this machine): apt-get install etcd-server");
+    }
     List<String> command = new ArrayList<>(List.of("/usr/local/bin/etcd",
         "--name", "etcd0",
         "--data-dir", "/etcd-data",

@@ -44,7 +44,7 @@ public final class EtcdCluster implements AutoCloseable {
       throw new IllegalArgumentException("An etcd cluster needs at least 1 member, got " + size);
     }
     return start(Host.SYSTEM, size,
-        new EtcdConfig(List.of(), Builders.startupTimeout(startupTimeout)));
+        new EtcdConfig(null, List.of(), Builders.startupTimeout(startupTimeout)));
   }
 
   static EtcdCluster start(Host host, int size, EtcdConfig config) {

@@ -21,6 +21,8 @@ final class EtcdProcess extends ServerProcess {
 
   private final Path binary;
   private final String memberName;
+  private final TestCertificate tls;
+  private final HttpClient http;
   private final List<String> extraArgs;
   private volatile int clientPort;
   private volatile int peerPort;
@@ -31,6 +33,12 @@ final class EtcdProcess extends ServerProcess {
     super("etcd", "etcd " + memberName, config.startupTimeout(), RunAs.current());
     this.binary = binary;
     this.memberName = memberName;
+    this.tls = config.tls();
+    this.http = tls == null ? HTTP : HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(PROBE_TIMEOUT)
+        .sslContext(tls.sslContext())
+        .build();
     this.extraArgs = config.extraArgs();
   }
 
@@ -52,7 +60,7 @@ final class EtcdProcess extends ServerProcess {
   }
 
   String endpoint() {
-    return "http://" + Ports.LOOPBACK + ":" + clientPort;
+    return (tls == null ? "http://" : "https://") + Ports.LOOPBACK + ":" + clientPort;
   }
 
   /** Forgets the data of a failed first launch, so a fresh cluster can form on other ports. */
@@ -83,6 +91,10 @@ final class EtcdProcess extends ServerProcess {
         "--initial-cluster-token", clusterToken,
         "--logger", "zap",
         "--log-outputs", "stderr"));
+    if (tls != null) {
+      command.addAll(List.of("--cert-file", tls.certificatePem().toString(),
+          "--key-file", tls.privateKeyPem().toString()));
+    }
     command.addAll(extraArgs);
     return command;
   }
@@ -90,16 +102,16 @@ final class EtcdProcess extends ServerProcess {
   /** GET /health answers {@code "health":"true"}. */
   @Override
   boolean probe() throws IOException {
-    return healthy(endpoint());
+    return healthy(http, endpoint());
   }
 
-  static boolean healthy(String endpoint) throws IOException {
+  private static boolean healthy(HttpClient http, String endpoint) throws IOException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/health"))
         .timeout(PROBE_TIMEOUT)
         .GET()
         .build();
     try {
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200
           && response.body().replace(" ", "").contains("\"health\":\"true\"");
     } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -138,6 +139,7 @@ public final class EtcdServer extends TestServer {
   /** Configures a private etcd. Not thread-safe. */
   public static final class Builder {
     private final List<String> args = new ArrayList<>();
+    private TestCertificate tls;
     private Duration startupTimeout = ServerProcess.DEFAULT_STARTUP_TIMEOUT;
 
     private Builder() {}
@@ -145,6 +147,16 @@ public final class EtcdServer extends TestServer {
     /** Extra server flags, e.g. {@code arg("--quota-backend-bytes", "16777216")}; they come last. */
     public Builder arg(String... args) {
       Builders.addArgs(this.args, args);
+      return this;
+    }
+
+    /**
+     * Serves clients over TLS only, with this certificate: {@link EtcdServer#endpoint()} then
+     * starts with {@code https://}; clients trust it through its PEM file or
+     * {@link TestCertificate#sslContext()}. Process servers only.
+     */
+    public Builder tls(TestCertificate certificate) {
+      this.tls = Objects.requireNonNull(certificate, "certificate");
       return this;
     }
 
@@ -156,7 +168,7 @@ public final class EtcdServer extends TestServer {
 
     /** Starts the server and waits until it is healthy; the caller must close it. */
     public EtcdServer start() {
-      return launch(Host.SYSTEM, new EtcdConfig(args, startupTimeout), true, false);
+      return launch(Host.SYSTEM, new EtcdConfig(tls, args, startupTimeout), true, false);
     }
   }
 }

@@ -48,6 +48,18 @@ public final class LockArguments {
     return maxWait;
   }
 
+  /**
+   * Returns {@code timeout} if it is positive and fits an {@code int} of milliseconds (what
+   * client libraries take), else throws naming it; {@code what} names the setting.
+   */
+  public static Duration checkTimeout(String what, Duration timeout) {
+    Objects.requireNonNull(timeout, what + " must not be null");
+    if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + " must be positive and below 24 days: " + timeout);
+    }
+    return timeout;
+  }
+
   /** Nanos of a duration, saturated so that very long durations cannot overflow. */
   public static long nanos(Duration duration) {
     try {

@@ -2,11 +2,12 @@ package dev.baton.locks.etcd;
 
 import dev.baton.locks.Lease;
 import dev.baton.locks.LockException;
-import dev.baton.locks.LockListener;
 import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.Ticker;
 import dev.baton.locks.spi.AbstractLease;
 import dev.baton.locks.spi.AbstractLockProvider;
+import dev.baton.locks.spi.LockArguments;
+import dev.baton.locks.spi.LockProviderBuilder;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
@@ -92,7 +93,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   private int active;
 
   private EtcdLockProvider(Builder builder, Client client, boolean ownsClient) {
-    super(builder.storeName, builder.ticker, builder.listeners);
+    super(builder, Ticker.system());
     this.client = client;
     this.ownsClient = ownsClient;
     this.kv = client.getKVClient();
@@ -601,18 +602,16 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   }
 
   /** Configures an {@link EtcdLockProvider}. Not thread-safe. */
-  public static final class Builder {
+  public static final class Builder extends LockProviderBuilder<Builder> {
     private final List<URI> endpoints;
     private final Client client;
     private String user;
     private String password;
     private String namespace = "baton/lock/";
     private Duration timeout = Duration.ofSeconds(3);
-    private String storeName = "etcd";
-    private Ticker ticker = Ticker.system();
-    private final List<LockListener> listeners = new ArrayList<>();
 
     private Builder(List<URI> endpoints, Client client) {
+      super("etcd");
       this.endpoints = endpoints;
       this.client = client;
     }
@@ -656,33 +655,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
      * throws {@link LockUnavailableException} after about this long.
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout must not be null");
-      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("timeout must be positive and below 24 days: " + timeout);
-      }
-      this.timeout = timeout;
-      return this;
-    }
-
-    /** The name reported by {@link Lease#store()} and in events; by default {@code "etcd"}. */
-    public Builder storeName(String storeName) {
-      Objects.requireNonNull(storeName, "storeName must not be null");
-      if (storeName.isBlank()) {
-        throw new IllegalArgumentException("storeName must not be blank: \"" + storeName + "\"");
-      }
-      this.storeName = storeName;
-      return this;
-    }
-
-    /** The clock of local lease deadlines; by default the system's. */
-    public Builder ticker(Ticker ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
-      return this;
-    }
-
-    /** Adds a listener for this provider's events. */
-    public Builder listener(LockListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+      this.timeout = LockArguments.checkTimeout("timeout", timeout);
       return this;
     }
 

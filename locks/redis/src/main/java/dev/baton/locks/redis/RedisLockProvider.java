@@ -4,6 +4,7 @@ import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.Ticker;
 import dev.baton.locks.spi.AbstractLease;
 import dev.baton.locks.spi.AbstractLockProvider;
+import dev.baton.locks.spi.LockArguments;
 import dev.baton.locks.spi.LockProviderBuilder;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -327,11 +328,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
      * {@link #builder(UnifiedJedis)}, whose client brings its own timeouts.
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout must not be null");
-      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("timeout must be positive and below 24 days: " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = LockArguments.checkTimeout("timeout", timeout);
       return this;
     }
 
