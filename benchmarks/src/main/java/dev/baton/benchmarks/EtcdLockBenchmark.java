@@ -1,6 +1,5 @@
 package dev.baton.benchmarks;
 
-import dev.baton.locks.Lease;
 import dev.baton.locks.etcd.EtcdLockProvider;
 import dev.baton.testkit.EtcdServer;
 import io.etcd.jetcd.ByteSequence;
@@ -8,7 +7,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,7 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class EtcdLockBenchmark {
-  private static final Duration LEASE = Duration.ofSeconds(30);
   private static final ByteSequence RAW_KEY = ByteSequence.from("bench-raw/key", StandardCharsets.UTF_8);
   private static final ByteSequence VALUE = ByteSequence.from("owner", StandardCharsets.UTF_8);
 
@@ -67,10 +64,7 @@ public class EtcdLockBenchmark {
 
   @Benchmark
   public long batonEtcd() {
-    Lease lease = locks.tryAcquire("bench", LEASE).orElseThrow();
-    long token = lease.fencingToken();
-    lease.release();
-    return token;
+    return LockCycle.acquireAndRelease(locks, "bench");
   }
 
   @Benchmark

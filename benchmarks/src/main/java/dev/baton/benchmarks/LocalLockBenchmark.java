@@ -1,9 +1,7 @@
 package dev.baton.benchmarks;
 
-import dev.baton.locks.Lease;
 import dev.baton.locks.LocalLockProvider;
 import dev.baton.locks.LocalLockStore;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,7 +27,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class LocalLockBenchmark {
-  private static final Duration LEASE = Duration.ofSeconds(30);
 
   private LocalLockProvider locks;
   private final ReentrantLock raw = new ReentrantLock();
@@ -46,10 +43,7 @@ public class LocalLockBenchmark {
 
   @Benchmark
   public long batonLocal() {
-    Lease lease = locks.tryAcquire("bench", LEASE).orElseThrow();
-    long token = lease.fencingToken();
-    lease.release();
-    return token;
+    return LockCycle.acquireAndRelease(locks, "bench");
   }
 
   @Benchmark

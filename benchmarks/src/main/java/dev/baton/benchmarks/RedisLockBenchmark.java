@@ -1,9 +1,7 @@
 package dev.baton.benchmarks;
 
-import dev.baton.locks.Lease;
 import dev.baton.locks.redis.RedisLockProvider;
 import dev.baton.testkit.RedisServer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,7 +31,6 @@ import redis.clients.jedis.params.SetParams;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RedisLockBenchmark {
-  private static final Duration LEASE = Duration.ofSeconds(30);
   private static final SetParams NX_PX = SetParams.setParams().nx().px(30_000);
 
   private RedisLockProvider locks;
@@ -54,10 +51,7 @@ public class RedisLockBenchmark {
 
   @Benchmark
   public long batonRedis() {
-    Lease lease = locks.tryAcquire("bench", LEASE).orElseThrow();
-    long token = lease.fencingToken();
-    lease.release();
-    return token;
+    return LockCycle.acquireAndRelease(locks, "bench");
   }
 
   @Benchmark
