@@ -3,15 +3,14 @@ package dev.baton.locks.etcd;
 import dev.baton.locks.LockProvider;
 import dev.baton.locks.Ticker;
 import dev.baton.testkit.EtcdCluster;
-import dev.baton.testkit.LockProviderContract;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 
 /**
  * The whole contract on a real three-member etcd cluster: every client is given all three
  * endpoints, so its calls are spread over the members and every write goes through raft.
+ * etcd's timing parameters are those of the one-member run.
  */
-class EtcdClusterContractTest extends LockProviderContract {
+class EtcdClusterContractTest extends EtcdLockProviderContractTest {
   private static EtcdCluster cluster;
 
   /** Started by the first test of this class, stopped after its last. */
@@ -35,15 +34,5 @@ class EtcdClusterContractTest extends LockProviderContract {
     return EtcdLockProvider.builder(cluster().endpoints().toArray(String[]::new))
         .ticker(ticker)
         .build();
-  }
-
-  @Override
-  protected Duration shortLease() {
-    return Duration.ofSeconds(2);
-  }
-
-  @Override
-  protected Duration expiryGrace() {
-    return Duration.ofMillis(1500);
   }
 }
