@@ -17,6 +17,7 @@ import java.util.Objects;
  */
 public abstract class LockProviderBuilder<B extends LockProviderBuilder<B>> {
   private String storeName;
+  private boolean storeNameSet;
   private Ticker ticker;
   private final List<LockListener> listeners = new ArrayList<>();
 
@@ -32,6 +33,7 @@ public abstract class LockProviderBuilder<B extends LockProviderBuilder<B>> {
       throw new IllegalArgumentException("storeName must not be blank: \"" + storeName + "\"");
     }
     this.storeName = storeName;
+    this.storeNameSet = true;
     return self();
   }
 
@@ -48,6 +50,16 @@ public abstract class LockProviderBuilder<B extends LockProviderBuilder<B>> {
   public final B listener(LockListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     return self();
+  }
+
+  /**
+   * Replaces the default store name, unless the caller set one with {@link #storeName}: for a
+   * backend that learns which store it talks to only when it builds, e.g. which database.
+   */
+  protected final void defaultStoreName(String storeName) {
+    if (!storeNameSet) {
+      this.storeName = Objects.requireNonNull(storeName, "storeName");
+    }
   }
 
   // Read by AbstractLockProvider's constructor.

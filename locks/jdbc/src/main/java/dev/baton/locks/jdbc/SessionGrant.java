@@ -1,0 +1,174 @@
+package dev.baton.locks.jdbc;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session lock held for one lease. Session locks have no time of their own, so the lease time
+ * is enforced here: a timer on the monotonic clock (not the provider's ticker, which tests may
+ * freeze) unlocks the name at the server when the lease runs out unrenewed. If this process
+ * stands still, so does the timer, and the name stays held by its session until the process
+ * resumes or the connection dies: never granted twice.
+ */
+final class SessionGrant implements Grant {
+  private static final Logger log = LoggerFactory.getLogger(SessionGrant.class);
+
+  final SessionLocks locks;
+  final Session session;
+  final Object key;
+  final String name;
+  private final long token;
+  private final long tickerStart;
+  /** Serialises this grant's store operations (renew, unlock, expiry). */
+  private final ReentrantLock ops = new ReentrantLock();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile long expiresAt;
+  private volatile ScheduledFuture<?> expiry;
+  private volatile JdbcLockProvider.JdbcLease lease;
+  private volatile Throwable droppedBy;
+
+  SessionGrant(SessionLocks locks, Session session, Object key, String name, long token,
+      long tickerStart, long realStart, Duration leaseTime) {
+    this.locks = locks;
+    this.session = session;
+    this.key = key;
+    this.name = name;
+    this.token = token;
+    this.tickerStart = tickerStart;
+    this.expiresAt = realStart + leaseTime.toNanos();
+  }
+
+  @Override
+  public long token() {
+    return token;
+  }
+
+  @Override
+  public long tickerStart() {
+    return tickerStart;
+  }
+
+  @Override
+  public void bind(JdbcLockProvider.JdbcLease lease) {
+    this.lease = lease;
+    if (droppedBy != null) {
+      lease.storeLost("its database session ended", droppedBy);
+    }
+  }
+
+  /** Starts the lease-time timer; called once the grant is registered. */
+  void arm() {
+    long delay = Math.max(0, expiresAt - System.nanoTime());
+    expiry = locks.schedule(this::expire, delay);
+  }
+
+  private void expire() {
+    ops.lock();
+    try {
+      if (ended.get()) {
+        return;
+      }
+      if (expiresAt - System.nanoTime() > 0) {
+        arm(); // renewed meanwhile
+        return;
+      }
+      endAtStore("its lease time ran out");
+    } finally {
+      ops.unlock();
+    }
+  }
+
+  @Override
+  public boolean renew(Duration leaseTime) {
+    ops.lock();
+    try {
+      if (ended.get()) {
+        return false;
+      }
+      long start = System.nanoTime();
+      if (expiresAt - start <= 0) {
+        endAtStore("its lease time ran out before the renewal");
+        return false;
+      }
+      if (!locks.holds(this)) {
+        if (end()) {
+          locks.ended(this);
+        }
+        return false;
+      }
+      expiresAt = start + leaseTime.toNanos();
+      ScheduledFuture<?> timer = expiry;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      arm();
+      return true;
+    } finally {
+      ops.unlock();
+    }
+  }
+
+  @Override
+  public boolean unlock() {
+    ops.lock();
+    try {
+      if (!end()) {
+        return false;
+      }
+      try {
+        return locks.unlock(this);
+      } finally {
+        locks.ended(this); // only now: the name is free at the server before anyone here tries
+      }
+    } finally {
+      ops.unlock();
+    }
+  }
+
+  /** The session died: the server freed the name already. */
+  void dropped(Throwable cause) {
+    if (end()) {
+      locks.ended(this);
+      droppedBy = cause == null ? new IllegalStateException("session ended") : cause;
+      JdbcLockProvider.JdbcLease bound = lease;
+      if (bound != null) {
+        bound.storeLost("its database session ended", droppedBy);
+      }
+    }
+  }
+
+  boolean isEnded() {
+    return ended.get();
+  }
+
+  private void endAtStore(String why) {
+    if (!end()) {
+      return;
+    }
+    try {
+      locks.unlock(this);
+      log.debug("Unlocked {} (token {}): {}", name, token, why);
+    } catch (RuntimeException e) {
+      log.warn("Could not unlock {} (token {}) after {}; its session is dropped", name, token, why, e);
+      locks.discard(session, e);
+    } finally {
+      locks.ended(this);
+    }
+  }
+
+  /** Marks the grant ended, once. The caller then frees the name and calls locks.ended. */
+  private boolean end() {
+    if (!ended.compareAndSet(false, true)) {
+      return false;
+    }
+    ScheduledFuture<?> timer = expiry;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,253 @@
+package dev.baton.locks.jdbc;
+
+import dev.baton.locks.LockUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Leases as rows of a lock table, for databases without named locks. One row per name, never
+ * deleted: it carries the fencing counter across releases. The expiry is on the database's
+ * clock, so application clocks do not matter. Every state change is one conditional statement:
+ *
+ * <ul>
+ *   <li>grant: {@code UPDATE ... SET owner, token = token + 1, expiry WHERE key AND (free OR
+ *       expired)}; if no row matched, {@code INSERT} the row (a duplicate key means it is held);
+ *       then the token is read back by owner;
+ *   <li>renew: {@code UPDATE ... SET expiry WHERE key AND owner AND not expired};
+ *   <li>release: {@code UPDATE ... SET owner = NULL WHERE key AND owner AND not expired}.
+ * </ul>
+ *
+ * <p>Each operation borrows a connection from the DataSource for its duration only. Waiting
+ * polls with a jittered backoff; a release by this provider wakes its waiters at once.
+ */
+final class TableLocks implements Backend {
+  private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+  private final JdbcLockProvider provider;
+  private final Connector connector;
+  private final Schema schema;
+  private final long maxPauseNanos;
+  private final String grantFree;
+  private final String insertNew;
+  private final String readToken;
+  private final String renew;
+  private final String release;
+  private final ReentrantLock releases = new ReentrantLock();
+  private final Condition released = releases.newCondition();
+  private long releaseCount;
+
+  TableLocks(JdbcLockProvider provider, Connector connector, Schema schema, Duration pollInterval) {
+    this.provider = provider;
+    this.connector = connector;
+    this.schema = schema;
+    this.maxPauseNanos = Math.max(FIRST_PAUSE_NANOS, pollInterval.toNanos());
+    String table = schema.lockTable;
+    String now = "(" + schema.dialect.clock() + ")";
+    this.grantFree = "UPDATE " + table + " SET owner_id = ?, token = token + 1, expires_at = " + now
+        + " + ? WHERE lock_key = ? AND (owner_id IS NULL OR expires_at <= " + now + ")";
+    this.insertNew = "INSERT INTO " + table + " (lock_key, lock_name, owner_id, token, expires_at)"
+        + " VALUES (?, ?, ?, 1, " + now + " + ?)";
+    this.readToken = "SELECT token FROM " + table + " WHERE lock_key = ? AND owner_id = ?";
+    this.renew = "UPDATE " + table + " SET expires_at = " + now + " + ? WHERE lock_key = ?"
+        + " AND owner_id = ? AND expires_at > " + now;
+    this.release = "UPDATE " + table + " SET owner_id = NULL, expires_at = " + now
+        + " WHERE lock_key = ? AND owner_id = ? AND expires_at > " + now;
+  }
+
+  @Override
+  public Optional<Grant> tryGrant(String name, Duration leaseTime, long tickerStart) {
+    String key = LockKeys.tableKey(schema.namespace, name);
+    String owner = UUID.randomUUID().toString();
+    long millis = ceilMillis(leaseTime);
+    try (Connection connection = open()) {
+      Long token = null;
+      try (PreparedStatement update = connection.prepareStatement(grantFree)) {
+        update.setString(1, owner);
+        update.setLong(2, millis);
+        update.setString(3, key);
+        if (update.executeUpdate() == 1) {
+          token = readToken(connection, key, owner);
+        }
+      }
+      if (token == null) {
+        try (PreparedStatement insert = connection.prepareStatement(insertNew)) {
+          insert.setString(1, key);
+          insert.setString(2, name);
+          insert.setString(3, owner);
+          insert.setLong(4, millis);
+          insert.executeUpdate();
+          token = 1L;
+        } catch (SQLException e) {
+          if (Dialect.isDuplicateKey(e)) {
+            return Optional.empty(); // the row exists and its holder's lease is running
+          }
+          throw e;
+        }
+      }
+      return Optional.of(new TableGrant(key, name, owner, token, tickerStart));
+    } catch (SQLException e) {
+      throw Connector.failure("acquiring " + name + " in " + schema.lockTable, e);
+    }
+  }
+
+  private Long readToken(Connection connection, String key, String owner) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(readToken)) {
+      select.setString(1, key);
+      select.setString(2, owner);
+      try (ResultSet rs = select.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("the row of " + key + " lost its owner " + owner + " at once");
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Override
+  public Optional<Grant> await(String name, Duration leaseTime, long deadline) throws InterruptedException {
+    long pause = FIRST_PAUSE_NANOS;
+    while (true) {
+      long seen = releaseCount();
+      long left = Backend.left(deadline);
+      if (left <= 0) {
+        return Optional.empty();
+      }
+      // Polling is what a plain table offers; the pause grows to the poll interval, jittered so
+      // that waiters of several instances do not hit the row in step.
+      long sleep = Math.min(left, ThreadLocalRandom.current().nextLong(pause / 2, pause + 1));
+      releases.lockInterruptibly();
+      try {
+        if (releaseCount == seen && !provider.closing()) {
+          released.awaitNanos(sleep);
+        }
+      } finally {
+        releases.unlock();
+      }
+      if (provider.closing()) {
+        throw provider.closed();
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while waiting for " + name);
+      }
+      Optional<Grant> grant = tryGrant(name, leaseTime, provider.tickerRead());
+      if (grant.isPresent()) {
+        return grant;
+      }
+      pause = Math.min(maxPauseNanos, pause * 2);
+    }
+  }
+
+  private long releaseCount() {
+    releases.lock();
+    try {
+      return releaseCount;
+    } finally {
+      releases.unlock();
+    }
+  }
+
+  private void signalRelease() {
+    releases.lock();
+    try {
+      releaseCount++;
+      released.signalAll();
+    } finally {
+      releases.unlock();
+    }
+  }
+
+  @Override
+  public void wake() {
+    signalRelease();
+  }
+
+  @Override
+  public void close() {
+    connector.close();
+  }
+
+  private Connection open() throws SQLException {
+    Connection connection = connector.open();
+    try {
+      connector.limitNetworkWait(connection, connector.timeout());
+    } catch (SQLException | RuntimeException e) {
+      Connector.closeQuietly(connection);
+      throw e;
+    }
+    return connection;
+  }
+
+  private static long ceilMillis(Duration d) {
+    long millis = d.toMillis();
+    return d.minusMillis(millis).isZero() ? millis : millis + 1;
+  }
+
+  /** One row's grant, owned by a random owner id. */
+  private final class TableGrant implements Grant {
+    private final String key;
+    private final String name;
+    private final String owner;
+    private final long token;
+    private final long tickerStart;
+
+    TableGrant(String key, String name, String owner, long token, long tickerStart) {
+      this.key = key;
+      this.name = name;
+      this.owner = owner;
+      this.token = token;
+      this.tickerStart = tickerStart;
+    }
+
+    @Override
+    public long token() {
+      return token;
+    }
+
+    @Override
+    public long tickerStart() {
+      return tickerStart;
+    }
+
+    @Override
+    public void bind(JdbcLockProvider.JdbcLease lease) {}
+
+    @Override
+    public boolean renew(Duration leaseTime) {
+      try (Connection connection = open();
+          PreparedStatement update = connection.prepareStatement(renew)) {
+        update.setLong(1, ceilMillis(leaseTime));
+        update.setString(2, key);
+        update.setString(3, owner);
+        return update.executeUpdate() == 1;
+      } catch (SQLException e) {
+        throw Connector.failure("renewing " + name + " in " + schema.lockTable, e);
+      }
+    }
+
+    @Override
+    public boolean unlock() {
+      try (Connection connection = open();
+          PreparedStatement update = connection.prepareStatement(release)) {
+        update.setString(1, key);
+        update.setString(2, owner);
+        boolean freed = update.executeUpdate() == 1;
+        if (freed) {
+          signalRelease();
+        }
+        return freed;
+      } catch (SQLException e) {
+        throw Connector.failure("releasing " + name + " in " + schema.lockTable, e);
+      }
+    }
+  }
+
+}
