@@ -1,0 +1,204 @@
+package dev.baton.locks.jdbc;
+
+import dev.baton.locks.LockException;
+import dev.baton.locks.spi.LockArguments;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Locks for code already inside a transaction: the lock lasts until the caller's transaction
+ * commits or rolls back, with nothing to release and nothing to leak.
+ *
+ * <pre>{@code
+ * connection.setAutoCommit(false);
+ * OptionalLong token = JdbcLocks.lockInTransaction(connection, "invoice:" + id, Duration.ofSeconds(2));
+ * if (token.isPresent()) {
+ *   ... // the name is ours until commit or rollback
+ * }
+ * connection.commit();
+ * }</pre>
+ *
+ * <ul>
+ *   <li>PostgreSQL: {@code pg_advisory_xact_lock} on the same key a {@link JdbcLockProvider}
+ *       with the default namespace uses, so both exclude each other. Waiting happens in
+ *       PostgreSQL's lock queue under {@code lock_timeout}, inside a savepoint, so a timeout
+ *       leaves the caller's transaction usable.
+ *   <li>Elsewhere (MySQL, MariaDB, H2, …): the name's row of the lock table, locked by an
+ *       {@code UPDATE} (or created) inside the caller's transaction. On MySQL/MariaDB this does
+ *       not exclude {@code GET_LOCK} leases of a provider: use one kind of lock per name there.
+ * </ul>
+ *
+ * <p>The fencing token comes from the same counter as the provider's: PostgreSQL's sequence,
+ * which a rollback does not take back; the lock table's row, whose increment a rollback does
+ * undo (the next holder may then see the same token as a rolled-back one). The lock table or
+ * sequence must exist: building a {@link JdbcLockProvider} on the database creates them, or see
+ * the README for their DDL. Uses the default namespace, table and sequence names. Thread-safe
+ * (stateless); a connection must not be used by two threads at once.
+ */
+public final class JdbcLocks {
+  private static final String NAMESPACE = "baton";
+  private static final Schema DEFAULTS_POSTGRES =
+      new Schema(NAMESPACE, "baton_lock", "baton_lock_token", new Dialect("PostgreSQL", Dialect.POSTGRESQL_CLOCK));
+  private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private JdbcLocks() {}
+
+  /**
+   * Locks {@code name} until the end of the connection's current transaction, waiting up to
+   * {@code maxWait} (zero: one attempt).
+   *
+   * @return the fencing token, or empty if the name stayed held for {@code maxWait}
+   * @throws IllegalStateException if the connection is in auto-commit mode
+   * @throws LockException if the database fails the statement (the caller's transaction may
+   *     then be rolled back by the database, e.g. on a deadlock)
+   */
+  public static OptionalLong lockInTransaction(Connection connection, String name, Duration maxWait) {
+    Objects.requireNonNull(connection, "connection must not be null");
+    LockArguments.checkName(name);
+    LockArguments.checkMaxWait(maxWait);
+    try {
+      if (connection.getAutoCommit()) {
+        throw new IllegalStateException("lockInTransaction needs a transaction, but the connection"
+            + " is in auto-commit mode: call setAutoCommit(false) first");
+      }
+      String product = connection.getMetaData().getDatabaseProductName();
+      if (JdbcLockProvider.Builder.pick(product) == JdbcLockProvider.Strategy.POSTGRESQL_ADVISORY) {
+        return postgres(connection, name, maxWait);
+      }
+      Schema schema = new Schema(NAMESPACE, "baton_lock", "baton_lock_token", Dialect.of(product, null, true));
+      return lockTableRow(connection, schema, name, maxWait);
+    } catch (SQLException e) {
+      throw Connector.failure("locking " + name + " in the transaction", e, connection);
+    }
+  }
+
+  private static OptionalLong postgres(Connection connection, String name, Duration maxWait)
+      throws SQLException {
+    long key = LockKeys.advisoryKey(NAMESPACE, name);
+    String sequence = DEFAULTS_POSTGRES.tokenSequence;
+    if (maxWait.isZero()) {
+      try (PreparedStatement attempt = connection.prepareStatement(
+          "SELECT CASE WHEN pg_try_advisory_xact_lock(?) THEN nextval('" + sequence + "') END")) {
+        attempt.setLong(1, key);
+        try (ResultSet rs = attempt.executeQuery()) {
+          rs.next();
+          long token = rs.getLong(1);
+          return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(token);
+        }
+      }
+    }
+    // The savepoint confines a lock_timeout error (and the lock_timeout setting) to this call.
+    Savepoint savepoint = connection.setSavepoint();
+    try {
+      String previous;
+      try (PreparedStatement read = connection.prepareStatement("SELECT current_setting('lock_timeout')");
+          ResultSet rs = read.executeQuery()) {
+        rs.next();
+        previous = rs.getString(1);
+      }
+      try (PreparedStatement timeout = connection.prepareStatement(
+          "SELECT set_config('lock_timeout', ?, true)")) {
+        timeout.setString(1, Math.max(1, maxWait.toMillis()) + "ms");
+        timeout.executeQuery().close();
+      }
+      long token;
+      try (PreparedStatement lock = connection.prepareStatement("SELECT nextval('" + sequence
+          + "') FROM (SELECT pg_advisory_xact_lock(?) OFFSET 0) granted")) {
+        lock.setLong(1, key);
+        try (ResultSet rs = lock.executeQuery()) {
+          rs.next();
+          token = rs.getLong(1);
+        }
+      }
+      // Keep the lock, drop the lock_timeout: roll back to the savepoint would free the lock too.
+      try (PreparedStatement reset = connection.prepareStatement(
+          "SELECT set_config('lock_timeout', ?, true)")) {
+        reset.setString(1, previous);
+        reset.executeQuery().close();
+      }
+      connection.releaseSavepoint(savepoint);
+      return OptionalLong.of(token);
+    } catch (SQLException e) {
+      connection.rollback(savepoint);
+      if ("55P03".equals(e.getSQLState())) {
+        return OptionalLong.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static OptionalLong lockTableRow(Connection connection, Schema schema, String name,
+      Duration maxWait) throws SQLException {
+    String key = LockKeys.tableKey(schema.namespace, name);
+    String now = "(" + schema.dialect.clock() + ")";
+    String take = "UPDATE " + schema.lockTable + " SET token = token + 1 WHERE lock_key = ?"
+        + " AND (owner_id IS NULL OR expires_at <= " + now + ")";
+    String create = "INSERT INTO " + schema.lockTable
+        + " (lock_key, lock_name, owner_id, token, expires_at) VALUES (?, ?, NULL, 1, 0)";
+    long deadline = LockArguments.deadlineAfter(System.nanoTime(), maxWait);
+    long pause = TimeUnit.MILLISECONDS.toNanos(2);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      try (PreparedStatement update = connection.prepareStatement(take)) {
+        // The row lock of another transaction is waited for at the server, within maxWait.
+        update.setQueryTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L)));
+        update.setString(1, key);
+        if (update.executeUpdate() == 1) {
+          return OptionalLong.of(readToken(connection, schema, key));
+        }
+      } catch (SQLException e) {
+        if (!isLockWaitTimeout(e)) {
+          throw e;
+        }
+      }
+      try (PreparedStatement insert = connection.prepareStatement(create)) {
+        insert.setString(1, key);
+        insert.setString(2, name);
+        insert.executeUpdate();
+        return OptionalLong.of(1);
+      } catch (SQLException e) {
+        if (!Dialect.isDuplicateKey(e) && !isLockWaitTimeout(e)) {
+          throw e;
+        }
+      }
+      // The row exists and a provider's lease holds it: poll, as the lock table's waiters do.
+      left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return OptionalLong.empty();
+      }
+      LockSupport.parkNanos(Math.min(left, ThreadLocalRandom.current().nextLong(pause / 2, pause + 1)));
+      if (Thread.currentThread().isInterrupted()) {
+        throw new LockException("interrupted while waiting for " + name + " in the transaction");
+      }
+      pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
+    }
+  }
+
+  private static long readToken(Connection connection, Schema schema, String key) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT token FROM " + schema.lockTable + " WHERE lock_key = ?")) {
+      select.setString(1, key);
+      try (ResultSet rs = select.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** A lock wait or statement timeout: H2 HYT00/57014, MySQL 1205 and MariaDB 1969/70100. */
+  static boolean isLockWaitTimeout(SQLException e) {
+    String state = e.getSQLState();
+    int code = e.getErrorCode();
+    return "HYT00".equals(state) || "57014".equals(state) || "70100".equals(state)
+        || code == 1205 || code == 1969 || code == 3024;
+  }
+}
