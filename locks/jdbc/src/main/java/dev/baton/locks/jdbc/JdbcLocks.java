@@ -138,19 +138,54 @@ public final class JdbcLocks {
 
   private static OptionalLong lockTableRow(Connection connection, Schema schema, String name,
       Duration maxWait) throws SQLException {
+    long deadline = LockArguments.deadlineAfter(System.nanoTime(), maxWait);
+    // InnoDB ignores statement timeouts while waiting for a row lock: bound that wait itself.
+    boolean innodb = schema.dialect.textCharset().length() > 0;
+    Integer previousWait = innodb ? innodbLockWait(connection, null) : null;
+    try {
+      return lockTableRow(connection, schema, name, deadline, innodb);
+    } finally {
+      if (previousWait != null) {
+        innodbLockWait(connection, previousWait);
+      }
+    }
+  }
+
+  /** Reads (and, given a value, sets) the session's InnoDB lock wait timeout in seconds. */
+  private static Integer innodbLockWait(Connection connection, Integer seconds) throws SQLException {
+    if (seconds != null) {
+      try (PreparedStatement set = connection.prepareStatement("SET SESSION innodb_lock_wait_timeout = ?")) {
+        set.setInt(1, seconds);
+        set.execute();
+      }
+      return seconds;
+    }
+    try (PreparedStatement read = connection.prepareStatement("SELECT @@SESSION.innodb_lock_wait_timeout");
+        ResultSet rs = read.executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static OptionalLong lockTableRow(Connection connection, Schema schema, String name,
+      long deadline, boolean innodb) throws SQLException {
     String key = LockKeys.tableKey(schema.namespace, name);
     String now = "(" + schema.dialect.clock() + ")";
     String take = "UPDATE " + schema.lockTable + " SET token = token + 1 WHERE lock_key = ?"
         + " AND (owner_id IS NULL OR expires_at <= " + now + ")";
     String create = "INSERT INTO " + schema.lockTable
         + " (lock_key, lock_name, owner_id, token, expires_at) VALUES (?, ?, NULL, 1, 0)";
-    long deadline = LockArguments.deadlineAfter(System.nanoTime(), maxWait);
     long pause = TimeUnit.MILLISECONDS.toNanos(2);
     while (true) {
       long left = deadline - System.nanoTime();
+      int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L));
+      if (innodb) {
+        innodbLockWait(connection, seconds);
+      }
       try (PreparedStatement update = connection.prepareStatement(take)) {
-        // The row lock of another transaction is waited for at the server, within maxWait.
-        update.setQueryTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L)));
+        // The row lock of another transaction is waited for at the server, within maxWait
+        // rounded up to whole seconds.
+        update.setQueryTimeout(seconds);
         update.setString(1, key);
         if (update.executeUpdate() == 1) {
           return OptionalLong.of(readToken(connection, schema, key));
