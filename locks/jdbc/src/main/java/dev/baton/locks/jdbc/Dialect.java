@@ -34,10 +34,14 @@ record Dialect(String product, String clock) {
     return new Dialect(product, known);
   }
 
+  boolean isMySql() {
+    String p = product.toLowerCase(Locale.ROOT);
+    return p.contains("mysql") || p.contains("mariadb");
+  }
+
   /** MySQL's default character set may be latin1, which cannot hold every name. */
   String textCharset() {
-    String p = product.toLowerCase(Locale.ROOT);
-    return p.contains("mysql") || p.contains("mariadb") ? " CHARACTER SET utf8mb4" : "";
+    return isMySql() ? " CHARACTER SET utf8mb4" : "";
   }
 
   /** True for a unique-key violation: SQLState class 23 (MySQL: 23000 with error 1062). */

@@ -4,7 +4,6 @@ import dev.baton.locks.LockException;
 import dev.baton.locks.spi.LockArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
@@ -46,8 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class JdbcLocks {
   private static final String NAMESPACE = "baton";
-  private static final Schema DEFAULTS_POSTGRES =
-      new Schema(NAMESPACE, "baton_lock", "baton_lock_token", new Dialect("PostgreSQL", Dialect.POSTGRESQL_CLOCK));
+  private static final String DEFAULT_TABLE = "baton_lock";
+  private static final String DEFAULT_SEQUENCE = "baton_lock_token";
   private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private JdbcLocks() {}
@@ -74,7 +73,7 @@ public final class JdbcLocks {
       if (JdbcLockProvider.Builder.pick(product) == JdbcLockProvider.Strategy.POSTGRESQL_ADVISORY) {
         return postgres(connection, name, maxWait);
       }
-      Schema schema = new Schema(NAMESPACE, "baton_lock", "baton_lock_token", Dialect.of(product, null, true));
+      Schema schema = new Schema(NAMESPACE, DEFAULT_TABLE, DEFAULT_SEQUENCE, Dialect.of(product, null, true));
       return lockTableRow(connection, schema, name, maxWait);
     } catch (SQLException e) {
       throw Connector.failure("locking " + name + " in the transaction", e, connection);
@@ -84,52 +83,27 @@ public final class JdbcLocks {
   private static OptionalLong postgres(Connection connection, String name, Duration maxWait)
       throws SQLException {
     long key = LockKeys.advisoryKey(NAMESPACE, name);
-    String sequence = DEFAULTS_POSTGRES.tokenSequence;
+    String sequence = DEFAULT_SEQUENCE;
     if (maxWait.isZero()) {
-      try (PreparedStatement attempt = connection.prepareStatement(
-          "SELECT CASE WHEN pg_try_advisory_xact_lock(?) THEN nextval('" + sequence + "') END")) {
-        attempt.setLong(1, key);
-        try (ResultSet rs = attempt.executeQuery()) {
-          rs.next();
-          long token = rs.getLong(1);
-          return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(token);
-        }
-      }
+      Long token = Sql.queryLong(connection,
+          "SELECT CASE WHEN pg_try_advisory_xact_lock(?) THEN nextval('" + sequence + "') END", key);
+      return token == null ? OptionalLong.empty() : OptionalLong.of(token);
     }
     // The savepoint confines a lock_timeout error (and the lock_timeout setting) to this call.
     Savepoint savepoint = connection.setSavepoint();
     try {
-      String previous;
-      try (PreparedStatement read = connection.prepareStatement("SELECT current_setting('lock_timeout')");
-          ResultSet rs = read.executeQuery()) {
-        rs.next();
-        previous = rs.getString(1);
-      }
-      try (PreparedStatement timeout = connection.prepareStatement(
-          "SELECT set_config('lock_timeout', ?, true)")) {
-        timeout.setString(1, Math.max(1, maxWait.toMillis()) + "ms");
-        timeout.executeQuery().close();
-      }
-      long token;
-      try (PreparedStatement lock = connection.prepareStatement("SELECT nextval('" + sequence
-          + "') FROM (SELECT pg_advisory_xact_lock(?) OFFSET 0) granted")) {
-        lock.setLong(1, key);
-        try (ResultSet rs = lock.executeQuery()) {
-          rs.next();
-          token = rs.getLong(1);
-        }
-      }
-      // Keep the lock, drop the lock_timeout: roll back to the savepoint would free the lock too.
-      try (PreparedStatement reset = connection.prepareStatement(
-          "SELECT set_config('lock_timeout', ?, true)")) {
-        reset.setString(1, previous);
-        reset.executeQuery().close();
-      }
+      String previous = Sql.queryString(connection, "SELECT current_setting('lock_timeout')");
+      Sql.queryString(connection, "SELECT set_config('lock_timeout', ?, true)",
+          Math.max(1, maxWait.toMillis()) + "ms");
+      long token = Sql.queryLong(connection,
+          PostgresSessions.lockThenNextToken("pg_advisory_xact_lock", sequence), key);
+      // Keep the lock, restore lock_timeout: a rollback to the savepoint would free the lock too.
+      Sql.queryString(connection, "SELECT set_config('lock_timeout', ?, true)", previous);
       connection.releaseSavepoint(savepoint);
       return OptionalLong.of(token);
     } catch (SQLException e) {
       connection.rollback(savepoint);
-      if ("55P03".equals(e.getSQLState())) {
+      if (PostgresSessions.isLockTimeout(e)) {
         return OptionalLong.empty();
       }
       throw e;
@@ -140,7 +114,7 @@ public final class JdbcLocks {
       Duration maxWait) throws SQLException {
     long deadline = LockArguments.deadlineAfter(System.nanoTime(), maxWait);
     // InnoDB ignores statement timeouts while waiting for a row lock: bound that wait itself.
-    boolean innodb = schema.dialect.textCharset().length() > 0;
+    boolean innodb = schema.dialect.isMySql();
     Integer previousWait = innodb ? innodbLockWait(connection, null) : null;
     try {
       return lockTableRow(connection, schema, name, deadline, innodb);
@@ -154,17 +128,10 @@ public final class JdbcLocks {
   /** Reads (and, given a value, sets) the session's InnoDB lock wait timeout in seconds. */
   private static Integer innodbLockWait(Connection connection, Integer seconds) throws SQLException {
     if (seconds != null) {
-      try (PreparedStatement set = connection.prepareStatement("SET SESSION innodb_lock_wait_timeout = ?")) {
-        set.setInt(1, seconds);
-        set.execute();
-      }
+      Sql.update(connection, "SET SESSION innodb_lock_wait_timeout = ?", seconds);
       return seconds;
     }
-    try (PreparedStatement read = connection.prepareStatement("SELECT @@SESSION.innodb_lock_wait_timeout");
-        ResultSet rs = read.executeQuery()) {
-      rs.next();
-      return rs.getInt(1);
-    }
+    return Sql.queryLong(connection, "SELECT @@SESSION.innodb_lock_wait_timeout").intValue();
   }
 
   private static OptionalLong lockTableRow(Connection connection, Schema schema, String name,
@@ -188,17 +155,16 @@ public final class JdbcLocks {
         update.setQueryTimeout(seconds);
         update.setString(1, key);
         if (update.executeUpdate() == 1) {
-          return OptionalLong.of(readToken(connection, schema, key));
+          return OptionalLong.of(Sql.queryLong(connection,
+              "SELECT token FROM " + schema.lockTable + " WHERE lock_key = ?", key));
         }
       } catch (SQLException e) {
         if (!isLockWaitTimeout(e)) {
           throw e;
         }
       }
-      try (PreparedStatement insert = connection.prepareStatement(create)) {
-        insert.setString(1, key);
-        insert.setString(2, name);
-        insert.executeUpdate();
+      try {
+        Sql.update(connection, create, key, name);
         return OptionalLong.of(1);
       } catch (SQLException e) {
         if (!Dialect.isDuplicateKey(e) && !isLockWaitTimeout(e)) {
@@ -215,17 +181,6 @@ public final class JdbcLocks {
         throw new LockException("interrupted while waiting for " + name + " in the transaction");
       }
       pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
-    }
-  }
-
-  private static long readToken(Connection connection, Schema schema, String key) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT token FROM " + schema.lockTable + " WHERE lock_key = ?")) {
-      select.setString(1, key);
-      try (ResultSet rs = select.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
     }
   }
 

@@ -41,31 +41,20 @@ final class MySqlSessions implements SessionDialect {
     // A multiplexing proxy (e.g. ProxySQL) may move a connection between server sessions:
     // a session variable set now must read back, from the same connection id.
     String probe = UUID.randomUUID().toString();
-    long id;
-    try (PreparedStatement set = connection.prepareStatement("SET @baton_session_probe = ?")) {
-      set.setString(1, probe);
-      set.execute();
-    }
-    try (PreparedStatement get = connection.prepareStatement("SELECT CONNECTION_ID(), @baton_session_probe");
-        ResultSet rs = get.executeQuery()) {
-      rs.next();
-      id = rs.getLong(1);
-      if (!probe.equals(rs.getString(2))) {
-        throw new LockException("the connection does not keep its MySQL session between statements:"
-            + " a multiplexing proxy would strand GET_LOCK locks. Give the lock provider a DataSource"
-            + " that connects directly");
-      }
+    Sql.update(connection, "SET @baton_session_probe = ?", probe);
+    long id = sessionId(connection);
+    String seen = Sql.queryString(connection, "SELECT @baton_session_probe");
+    if (!probe.equals(seen) || sessionId(connection) != id) {
+      throw new LockException("the connection does not keep its MySQL session between statements:"
+          + " a multiplexing proxy (a pooler in transaction mode) would strand GET_LOCK locks."
+          + " Give the lock provider a DataSource that connects directly");
     }
     return id;
   }
 
   @Override
   public long sessionId(Connection connection) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT CONNECTION_ID()");
-        ResultSet rs = statement.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Sql.queryLong(connection, "SELECT CONNECTION_ID()");
   }
 
   @Override
@@ -79,15 +68,10 @@ final class MySqlSessions implements SessionDialect {
   }
 
   private OptionalLong getLock(Connection connection, Key key, long waitMillis) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT GET_LOCK(?, ?)")) {
-      statement.setString(1, key.lockName());
-      statement.setBigDecimal(2, java.math.BigDecimal.valueOf(waitMillis, 3)); // seconds, in ms steps
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        if (rs.getInt(1) != 1) {
-          return OptionalLong.empty(); // 0: timed out; NULL: error, e.g. killed while waiting
-        }
-      }
+    // 1: granted; 0: timed out; NULL: an error, e.g. killed while waiting. Seconds, in ms steps.
+    if (!Sql.queryTrue(connection, "SELECT GET_LOCK(?, ?)", key.lockName(),
+        java.math.BigDecimal.valueOf(waitMillis, 3))) {
+      return OptionalLong.empty();
     }
     try {
       return OptionalLong.of(nextToken(connection, key));
@@ -112,33 +96,17 @@ final class MySqlSessions implements SessionDialect {
         }
       }
     }
-    try (PreparedStatement statement = connection.prepareStatement("SELECT LAST_INSERT_ID()");
-        ResultSet rs = statement.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Sql.queryLong(connection, "SELECT LAST_INSERT_ID()");
   }
 
   @Override
   public boolean unlock(Connection connection, Object key) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT RELEASE_LOCK(?)")) {
-      statement.setString(1, ((Key) key).lockName());
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) == 1; // 0: another session's; NULL: nobody's
-      }
-    }
+    // 1: freed; 0: another session's; NULL: nobody's.
+    return Sql.queryTrue(connection, "SELECT RELEASE_LOCK(?)", ((Key) key).lockName());
   }
 
   @Override
   public boolean holds(Connection connection, Object key) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT IS_USED_LOCK(?) = CONNECTION_ID()")) {
-      statement.setString(1, ((Key) key).lockName());
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) == 1;
-      }
-    }
+    return Sql.queryTrue(connection, "SELECT IS_USED_LOCK(?) = CONNECTION_ID()", ((Key) key).lockName());
   }
 }

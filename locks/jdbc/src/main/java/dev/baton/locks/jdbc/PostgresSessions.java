@@ -2,8 +2,6 @@ package dev.baton.locks.jdbc;
 
 import dev.baton.locks.LockException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -13,6 +11,8 @@ import java.util.UUID;
  * which never goes back (not on rollback, not on restart), in the same statement as the grant.
  */
 final class PostgresSessions implements SessionDialect {
+  private static final String SESSION_ID = "SELECT pg_backend_pid()";
+
   private final Schema schema;
   /** Takes the lock and, only if it did, the next token: one round trip. */
   private final String tryLock;
@@ -23,8 +23,15 @@ final class PostgresSessions implements SessionDialect {
     this.schema = schema;
     this.tryLock = "SELECT CASE WHEN pg_try_advisory_lock(?) THEN nextval('" + schema.tokenSequence
         + "') END";
-    // OFFSET 0 keeps the planner from merging the subquery: the lock is taken before nextval.
-    this.lock = "SELECT nextval('" + schema.tokenSequence + "') FROM (SELECT pg_advisory_lock(?) OFFSET 0) granted";
+    this.lock = lockThenNextToken("pg_advisory_lock", schema.tokenSequence);
+  }
+
+  /**
+   * Takes a lock with the blocking function {@code lockFunction}, then the next token. OFFSET 0
+   * keeps the planner from merging the subquery: the lock is taken before nextval runs.
+   */
+  static String lockThenNextToken(String lockFunction, String sequence) {
+    return "SELECT nextval('" + sequence + "') FROM (SELECT " + lockFunction + "(?) OFFSET 0) granted";
   }
 
   @Override
@@ -38,96 +45,60 @@ final class PostgresSessions implements SessionDialect {
     // another server session: session locks would be stranded there. Set a session value and
     // read it back in a second transaction: it must come back, from the same backend.
     String probe = UUID.randomUUID().toString();
-    long pid;
-    try (PreparedStatement set = connection.prepareStatement(
-        "SELECT pg_backend_pid(), set_config('baton.session_probe', ?, false)")) {
-      set.setString(1, probe);
-      try (ResultSet rs = set.executeQuery()) {
-        rs.next();
-        pid = rs.getLong(1);
-      }
-    }
-    try (PreparedStatement get = connection.prepareStatement(
-        "SELECT pg_backend_pid(), current_setting('baton.session_probe', true)");
-        ResultSet rs = get.executeQuery()) {
-      rs.next();
-      if (rs.getLong(1) != pid || !probe.equals(rs.getString(2))) {
-        throw new LockException("the connection does not keep its PostgreSQL session between"
-            + " transactions (backend " + pid + " then " + rs.getLong(1) + "): a connection pooler"
-            + " in transaction mode (e.g. PgBouncer pool_mode=transaction) would strand session"
-            + " locks. Give the lock provider a DataSource that connects directly or through"
-            + " session pooling");
-      }
+    long pid = Sql.queryLong(connection, "SELECT pg_backend_pid() FROM"
+        + " (SELECT set_config('baton.session_probe', ?, false)) probe", probe);
+    long pidAgain = sessionId(connection);
+    String seen = Sql.queryString(connection, "SELECT current_setting('baton.session_probe', true)");
+    if (pidAgain != pid || !probe.equals(seen)) {
+      throw new LockException("the connection does not keep its PostgreSQL session between"
+          + " transactions (backend " + pid + " then " + pidAgain + "): a connection pooler"
+          + " in transaction mode (e.g. PgBouncer pool_mode=transaction) would strand session"
+          + " locks. Give the lock provider a DataSource that connects directly or through"
+          + " session pooling");
     }
     return pid;
   }
 
   @Override
   public long sessionId(Connection connection) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT pg_backend_pid()");
-        ResultSet rs = statement.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Sql.queryLong(connection, SESSION_ID);
   }
 
   @Override
   public OptionalLong tryLock(Connection connection, Object key) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(tryLock)) {
-      statement.setLong(1, (Long) key);
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        long token = rs.getLong(1);
-        return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(token);
-      }
-    }
+    Long token = Sql.queryLong(connection, tryLock, key);
+    return token == null ? OptionalLong.empty() : OptionalLong.of(token);
   }
 
   @Override
   public OptionalLong lock(Connection connection, Object key, long waitMillis) throws SQLException {
-    try (PreparedStatement timeout = connection.prepareStatement(
-        "SELECT set_config('lock_timeout', ?, false)")) {
-      timeout.setString(1, Math.max(1, waitMillis) + "ms");
-      timeout.executeQuery().close();
-    }
-    try (PreparedStatement statement = connection.prepareStatement(lock)) {
-      statement.setLong(1, (Long) key);
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return OptionalLong.of(rs.getLong(1));
-      }
+    Sql.queryString(connection, "SELECT set_config('lock_timeout', ?, false)", Math.max(1, waitMillis) + "ms");
+    try {
+      return OptionalLong.of(Sql.queryLong(connection, lock, key));
     } catch (SQLException e) {
-      if ("55P03".equals(e.getSQLState())) { // lock_not_available: lock_timeout ran out
+      if (isLockTimeout(e)) {
         return OptionalLong.empty();
       }
       throw e;
     }
   }
 
+  /** lock_not_available: lock_timeout ran out. */
+  static boolean isLockTimeout(SQLException e) {
+    return "55P03".equals(e.getSQLState());
+  }
+
   @Override
   public boolean unlock(Connection connection, Object key) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-      statement.setLong(1, (Long) key);
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
-    }
+    return Sql.queryTrue(connection, "SELECT pg_advisory_unlock(?)", key);
   }
 
   @Override
   public boolean holds(Connection connection, Object key) throws SQLException {
     // A bigint advisory key shows in pg_locks as classid = high half, objid = low half, objsubid 1.
     long k = (Long) key;
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            + " AND pid = pg_backend_pid() AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1)")) {
-      statement.setLong(1, k >>> 32);
-      statement.setLong(2, k & 0xFFFF_FFFFL);
-      try (ResultSet rs = statement.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
-    }
+    return Sql.queryTrue(connection, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+        + " AND granted AND pid = pg_backend_pid() AND classid::bigint = ? AND objid::bigint = ?"
+        + " AND objsubid = 1)", k >>> 32, k & 0xFFFF_FFFFL);
   }
 }

@@ -149,9 +149,13 @@ final class SessionLocks implements Backend {
         }
         if (grant != null) {
           waiting.remove(s);
-          connector.limitNetworkWait(s.connection, connector.timeout());
-          holding.add(s);
+          holding.add(s); // it holds the new lease now
           session = null;
+          try {
+            connector.limitNetworkWait(s.connection, connector.timeout());
+          } catch (SQLException e) {
+            log.debug("Could not shorten the network timeout of {}: {}", s, e.toString());
+          }
           return Optional.of(grant);
         }
       }

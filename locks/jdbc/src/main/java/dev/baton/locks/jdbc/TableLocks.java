@@ -1,9 +1,6 @@
 package dev.baton.locks.jdbc;
 
-import dev.baton.locks.LockUnavailableException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -70,21 +67,14 @@ final class TableLocks implements Backend {
     long millis = ceilMillis(leaseTime);
     try (Connection connection = open()) {
       Long token = null;
-      try (PreparedStatement update = connection.prepareStatement(grantFree)) {
-        update.setString(1, owner);
-        update.setLong(2, millis);
-        update.setString(3, key);
-        if (update.executeUpdate() == 1) {
-          token = readToken(connection, key, owner);
+      if (Sql.update(connection, grantFree, owner, millis, key) == 1) {
+        token = Sql.queryLong(connection, readToken, key, owner);
+        if (token == null) {
+          throw new SQLException("the row of " + name + " lost its new owner " + owner + " at once");
         }
-      }
-      if (token == null) {
-        try (PreparedStatement insert = connection.prepareStatement(insertNew)) {
-          insert.setString(1, key);
-          insert.setString(2, name);
-          insert.setString(3, owner);
-          insert.setLong(4, millis);
-          insert.executeUpdate();
+      } else {
+        try {
+          Sql.update(connection, insertNew, key, name, owner, millis);
           token = 1L;
         } catch (SQLException e) {
           if (Dialect.isDuplicateKey(e)) {
@@ -95,20 +85,10 @@ final class TableLocks implements Backend {
       }
       return Optional.of(new TableGrant(key, name, owner, token, tickerStart));
     } catch (SQLException e) {
-      throw Connector.failure("acquiring " + name + " in " + schema.lockTable, e);
-    }
-  }
-
-  private Long readToken(Connection connection, String key, String owner) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(readToken)) {
-      select.setString(1, key);
-      select.setString(2, owner);
-      try (ResultSet rs = select.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("the row of " + key + " lost its owner " + owner + " at once");
-        }
-        return rs.getLong(1);
+      if (JdbcLocks.isLockWaitTimeout(e)) {
+        return Optional.empty(); // a transaction-scoped lock holds the row (JdbcLocks)
       }
+      throw Connector.failure("acquiring " + name + " in " + schema.lockTable, e);
     }
   }
 
@@ -222,12 +202,8 @@ final class TableLocks implements Backend {
 
     @Override
     public boolean renew(Duration leaseTime) {
-      try (Connection connection = open();
-          PreparedStatement update = connection.prepareStatement(renew)) {
-        update.setLong(1, ceilMillis(leaseTime));
-        update.setString(2, key);
-        update.setString(3, owner);
-        return update.executeUpdate() == 1;
+      try (Connection connection = open()) {
+        return Sql.update(connection, renew, ceilMillis(leaseTime), key, owner) == 1;
       } catch (SQLException e) {
         throw Connector.failure("renewing " + name + " in " + schema.lockTable, e);
       }
@@ -235,11 +211,8 @@ final class TableLocks implements Backend {
 
     @Override
     public boolean unlock() {
-      try (Connection connection = open();
-          PreparedStatement update = connection.prepareStatement(release)) {
-        update.setString(1, key);
-        update.setString(2, owner);
-        boolean freed = update.executeUpdate() == 1;
+      try (Connection connection = open()) {
+        boolean freed = Sql.update(connection, release, key, owner) == 1;
         if (freed) {
           signalRelease();
         }

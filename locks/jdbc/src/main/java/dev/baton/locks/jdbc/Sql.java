@@ -1,0 +1,60 @@
+package dev.baton.locks.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** One parameterised statement, run and closed: the only way SQL reaches the database here. */
+final class Sql {
+  private Sql() {}
+
+  /** The first column of the first row as a long, or null for SQL NULL or no row. */
+  static Long queryLong(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = prepare(connection, sql, parameters);
+        ResultSet rs = statement.executeQuery()) {
+      if (!rs.next()) {
+        return null;
+      }
+      long value = rs.getLong(1);
+      return rs.wasNull() ? null : value;
+    }
+  }
+
+  /** The first column of the first row as a string, or null. */
+  static String queryString(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = prepare(connection, sql, parameters);
+        ResultSet rs = statement.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** True if the first column of the first row is true (or 1); false for false, 0, NULL or no row. */
+  static boolean queryTrue(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = prepare(connection, sql, parameters);
+        ResultSet rs = statement.executeQuery()) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  /** The update count of an INSERT, UPDATE or SET. */
+  static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = prepare(connection, sql, parameters)) {
+      return statement.executeUpdate();
+    }
+  }
+
+  private static PreparedStatement prepare(Connection connection, String sql, Object... parameters)
+      throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(sql);
+    try {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
+    } catch (SQLException | RuntimeException e) {
+      statement.close();
+      throw e;
+    }
+    return statement;
+  }
+}
