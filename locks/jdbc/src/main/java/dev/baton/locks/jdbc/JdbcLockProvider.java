@@ -134,7 +134,7 @@ public final class JdbcLockProvider extends AbstractLockProvider {
     private final Grant grant;
 
     JdbcLease(JdbcLockProvider provider, String name, Grant grant, Duration leaseTime) {
-      super(provider, name, grant.token(), leaseTime, grant.tickerStart());
+      super(provider, name, grant.token, leaseTime, grant.tickerStart);
       this.grant = grant;
       grant.bind(this);
     }

@@ -14,15 +14,12 @@ import org.slf4j.LoggerFactory;
  * stands still, so does the timer, and the name stays held by its session until the process
  * resumes or the connection dies: never granted twice.
  */
-final class SessionGrant implements Grant {
+final class SessionGrant extends Grant {
   private static final Logger log = LoggerFactory.getLogger(SessionGrant.class);
 
   final SessionLocks locks;
   final Session session;
   final Object key;
-  final String name;
-  private final long token;
-  private final long tickerStart;
   /** Serialises this grant's store operations (renew, unlock, expiry). */
   private final ReentrantLock ops = new ReentrantLock();
   private final AtomicBoolean ended = new AtomicBoolean();
@@ -33,27 +30,15 @@ final class SessionGrant implements Grant {
 
   SessionGrant(SessionLocks locks, Session session, Object key, String name, long token,
       long tickerStart, long realStart, Duration leaseTime) {
+    super(name, token, tickerStart);
     this.locks = locks;
     this.session = session;
     this.key = key;
-    this.name = name;
-    this.token = token;
-    this.tickerStart = tickerStart;
     this.expiresAt = realStart + leaseTime.toNanos();
   }
 
   @Override
-  public long token() {
-    return token;
-  }
-
-  @Override
-  public long tickerStart() {
-    return tickerStart;
-  }
-
-  @Override
-  public void bind(JdbcLockProvider.JdbcLease lease) {
+  void bind(JdbcLockProvider.JdbcLease lease) {
     this.lease = lease;
     if (droppedBy != null) {
       lease.storeLost("its database session ended", droppedBy);
@@ -83,7 +68,7 @@ final class SessionGrant implements Grant {
   }
 
   @Override
-  public boolean renew(Duration leaseTime) {
+  boolean renew(Duration leaseTime) {
     ops.lock();
     try {
       if (ended.get()) {
@@ -113,7 +98,7 @@ final class SessionGrant implements Grant {
   }
 
   @Override
-  public boolean unlock() {
+  boolean unlock() {
     ops.lock();
     try {
       if (!end()) {

@@ -172,36 +172,18 @@ final class TableLocks implements Backend {
   }
 
   /** One row's grant, owned by a random owner id. */
-  private final class TableGrant implements Grant {
+  private final class TableGrant extends Grant {
     private final String key;
-    private final String name;
     private final String owner;
-    private final long token;
-    private final long tickerStart;
 
     TableGrant(String key, String name, String owner, long token, long tickerStart) {
+      super(name, token, tickerStart);
       this.key = key;
-      this.name = name;
       this.owner = owner;
-      this.token = token;
-      this.tickerStart = tickerStart;
     }
 
     @Override
-    public long token() {
-      return token;
-    }
-
-    @Override
-    public long tickerStart() {
-      return tickerStart;
-    }
-
-    @Override
-    public void bind(JdbcLockProvider.JdbcLease lease) {}
-
-    @Override
-    public boolean renew(Duration leaseTime) {
+    boolean renew(Duration leaseTime) {
       try (Connection connection = open()) {
         return Sql.update(connection, renew, ceilMillis(leaseTime), key, owner) == 1;
       } catch (SQLException e) {
@@ -210,7 +192,7 @@ final class TableLocks implements Backend {
     }
 
     @Override
-    public boolean unlock() {
+    boolean unlock() {
       try (Connection connection = open()) {
         boolean freed = Sql.update(connection, release, key, owner) == 1;
         if (freed) {
