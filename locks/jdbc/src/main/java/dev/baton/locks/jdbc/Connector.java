@@ -39,9 +39,35 @@ final class Connector implements AutoCloseable {
         return thread;
       });
 
+  /** An in-process database cannot stall on a network: connections are opened directly. */
+  private volatile boolean embedded;
+
   Connector(DataSource dataSource, Duration timeout) {
     this.dataSource = dataSource;
     this.timeout = timeout;
+  }
+
+  void embedded(boolean embedded) {
+    this.embedded = embedded;
+  }
+
+  /** Whether a JDBC URL names a database inside this JVM (H2, HSQLDB, Derby, SQLite files). */
+  static boolean isEmbedded(String url) {
+    if (url == null) {
+      return false;
+    }
+    String u = url.toLowerCase(java.util.Locale.ROOT);
+    if (u.startsWith("jdbc:h2:")) {
+      return !u.startsWith("jdbc:h2:tcp:") && !u.startsWith("jdbc:h2:ssl:");
+    }
+    if (u.startsWith("jdbc:hsqldb:")) {
+      return u.startsWith("jdbc:hsqldb:mem:") || u.startsWith("jdbc:hsqldb:file:")
+          || u.startsWith("jdbc:hsqldb:res:");
+    }
+    if (u.startsWith("jdbc:derby:")) {
+      return !u.startsWith("jdbc:derby://");
+    }
+    return u.startsWith("jdbc:sqlite:");
   }
 
   Duration timeout() {
@@ -50,6 +76,9 @@ final class Connector implements AutoCloseable {
 
   /** A connection within the timeout, in auto-commit mode. */
   Connection open() throws SQLException {
+    if (embedded) {
+      return autoCommit(dataSource.getConnection());
+    }
     CompletableFuture<Connection> opening;
     try {
       opening = CompletableFuture.supplyAsync(() -> {
@@ -79,6 +108,10 @@ final class Connector implements AutoCloseable {
       }
       throw new SQLNonTransientConnectionException("opening a connection failed: " + cause, "08001", cause);
     }
+    return autoCommit(connection);
+  }
+
+  private static Connection autoCommit(Connection connection) throws SQLException {
     try {
       if (!connection.getAutoCommit()) {
         connection.setAutoCommit(true);

@@ -34,6 +34,12 @@ record Dialect(String product, String clock) {
     return new Dialect(product, known);
   }
 
+  /** PostgreSQL, MySQL, MariaDB and H2 know CREATE TABLE IF NOT EXISTS. */
+  boolean knowsCreateIfNotExists() {
+    String p = product.toLowerCase(Locale.ROOT);
+    return isMySql() || p.contains("postgresql") || p.equals("h2");
+  }
+
   boolean isMySql() {
     String p = product.toLowerCase(Locale.ROOT);
     return p.contains("mysql") || p.contains("mariadb");

@@ -58,13 +58,14 @@ public final class JdbcLockProvider extends AbstractLockProvider {
   private final Backend backend;
   private final Strategy strategy;
 
-  private JdbcLockProvider(Builder builder, Strategy strategy, Schema schema, Connector connector) {
+  private JdbcLockProvider(Builder builder, Strategy strategy, Schema schema, Connector connector,
+      boolean sequence) {
     super(builder, Ticker.system());
     this.strategy = strategy;
     this.backend = switch (strategy) {
       case POSTGRESQL_ADVISORY -> new SessionLocks(this, connector, new PostgresSessions(schema),
           builder.sessions, builder.heartbeat);
-      case MYSQL_GET_LOCK -> new SessionLocks(this, connector, new MySqlSessions(schema),
+      case MYSQL_GET_LOCK -> new SessionLocks(this, connector, new MySqlSessions(schema, sequence),
           builder.sessions, builder.heartbeat);
       case LOCK_TABLE -> new TableLocks(this, connector, schema, builder.pollInterval);
       case AUTO -> throw new AssertionError("resolved before");
@@ -171,6 +172,8 @@ public final class JdbcLockProvider extends AbstractLockProvider {
     private int sessions = 2;
     private Duration heartbeat = Duration.ofSeconds(2);
     private Duration pollInterval = Duration.ofMillis(50);
+    /** Tests only: MySQL's token table on a MariaDB that has sequences. */
+    boolean mysqlTokensInTable;
 
     private Builder(DataSource dataSource) {
       super("jdbc");
@@ -207,7 +210,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
       return this;
     }
 
-    /** The PostgreSQL sequence of fencing tokens; by default {@code baton_lock_token}. */
+    /**
+     * The sequence of fencing tokens on PostgreSQL and MariaDB (10.3+); by default
+     * {@code baton_lock_token}.
+     */
     public Builder tokenSequence(String tokenSequence) {
       this.tokenSequence = Schema.checkIdentifier("tokenSequence", tokenSequence);
       return this;
@@ -292,9 +298,11 @@ public final class JdbcLockProvider extends AbstractLockProvider {
       String product;
       Schema schema;
       Strategy chosen;
+      boolean sequence;
       try (Connection connection = connector.open()) {
         connector.limitNetworkWait(connection, timeout);
         product = connection.getMetaData().getDatabaseProductName();
+        connector.embedded(Connector.isEmbedded(connection.getMetaData().getURL()));
         chosen = strategy == Strategy.AUTO ? pick(product) : strategy;
         if (chosen != Strategy.LOCK_TABLE && pick(product) != chosen) {
           throw new IllegalStateException("strategy " + chosen + " does not work on " + product
@@ -302,8 +310,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
         }
         schema = new Schema(namespace, lockTable, tokenSequence,
             Dialect.of(product, databaseClock, chosen == Strategy.LOCK_TABLE));
+        sequence = chosen == Strategy.POSTGRESQL_ADVISORY
+            || (chosen == Strategy.MYSQL_GET_LOCK && !mysqlTokensInTable && MySqlSessions.hasSequences(connection));
         if (createSchema) {
-          schema.create(connection, chosen);
+          schema.create(connection, chosen, sequence);
         }
       } catch (SQLException e) {
         connector.close();
@@ -315,7 +325,7 @@ public final class JdbcLockProvider extends AbstractLockProvider {
       defaultStoreName(chosen == Strategy.LOCK_TABLE
           ? "jdbc-table:" + product.toLowerCase(Locale.ROOT)
           : product.toLowerCase(Locale.ROOT));
-      return new JdbcLockProvider(this, chosen, schema, connector);
+      return new JdbcLockProvider(this, chosen, schema, connector, sequence);
     }
 
     static Strategy pick(String product) {

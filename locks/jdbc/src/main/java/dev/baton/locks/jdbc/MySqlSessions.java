@@ -12,23 +12,43 @@ import java.util.UUID;
 /**
  * MySQL and MariaDB {@code GET_LOCK}: named locks, many per session (MySQL 5.7+, MariaDB
  * 10.0.2+), on hashed names (the server limits them to 64 characters and compares them without
- * case). Tokens: one row per name in the lock table, incremented right after the grant.
+ * case). Tokens: on MariaDB 10.3+ {@code NEXTVAL} of a sequence in the grant's own statement;
+ * on MySQL, which has no sequences, one row per name in the lock table, incremented right after
+ * the grant.
  */
 final class MySqlSessions implements SessionDialect {
   private final Schema schema;
+  /** Takes the lock and, only if it did, the next token (MariaDB): one round trip. */
+  private final String lockWithToken;
   /**
-   * Takes the next token of a name, creating its row at 1. LAST_INSERT_ID(expr) hands the new
-   * value back in the reply, so no further read is needed.
+   * Takes the next token of a name, creating its row at 1 (MySQL). LAST_INSERT_ID(expr) hands
+   * the new value back in the reply, so no further read is needed.
    */
   private final String nextToken;
 
   record Key(String lockName, String tableKey, String name) {}
 
-  MySqlSessions(Schema schema) {
+  /** @param sequence whether tokens come from the sequence (MariaDB) rather than the table */
+  MySqlSessions(Schema schema, boolean sequence) {
     this.schema = schema;
+    this.lockWithToken = sequence
+        ? "SELECT IF(GET_LOCK(?, ?) = 1, NEXTVAL(" + schema.tokenSequence + "), NULL)"
+        : null;
     this.nextToken = "INSERT INTO " + schema.lockTable
         + " (lock_key, lock_name, owner_id, token, expires_at) VALUES (?, ?, NULL, LAST_INSERT_ID(1), 0)"
         + " ON DUPLICATE KEY UPDATE token = LAST_INSERT_ID(token + 1)";
+  }
+
+  /** Whether the server behind {@code connection} has sequences: MariaDB 10.3 and later. */
+  static boolean hasSequences(Connection connection) throws SQLException {
+    String version = Sql.queryString(connection, "SELECT VERSION()");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+    if (!version.toLowerCase(java.util.Locale.ROOT).contains("mariadb") || !m.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    return major > 10 || (major == 10 && minor >= 3);
   }
 
   @Override
@@ -68,9 +88,13 @@ final class MySqlSessions implements SessionDialect {
   }
 
   private OptionalLong getLock(Connection connection, Key key, long waitMillis) throws SQLException {
-    // 1: granted; 0: timed out; NULL: an error, e.g. killed while waiting. Seconds, in ms steps.
-    if (!Sql.queryTrue(connection, "SELECT GET_LOCK(?, ?)", key.lockName(),
-        java.math.BigDecimal.valueOf(waitMillis, 3))) {
+    // GET_LOCK: 1 granted; 0 timed out; NULL an error, e.g. killed while waiting. Seconds, in ms steps.
+    java.math.BigDecimal seconds = java.math.BigDecimal.valueOf(waitMillis, 3);
+    if (lockWithToken != null) {
+      Long token = Sql.queryLong(connection, lockWithToken, key.lockName(), seconds);
+      return token == null ? OptionalLong.empty() : OptionalLong.of(token);
+    }
+    if (!Sql.queryTrue(connection, "SELECT GET_LOCK(?, ?)", key.lockName(), seconds)) {
       return OptionalLong.empty();
     }
     try {

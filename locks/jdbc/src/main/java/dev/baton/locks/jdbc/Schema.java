@@ -48,20 +48,25 @@ final class Schema {
         + " expires_at BIGINT NOT NULL)"; //            database clock, ms since the epoch
   }
 
-  String sequenceDdl() {
-    return "CREATE SEQUENCE IF NOT EXISTS " + tokenSequence;
-  }
-
-  /** Creates what {@code strategy} needs, if missing. */
-  void create(Connection connection, JdbcLockProvider.Strategy strategy) throws SQLException {
-    if (strategy == JdbcLockProvider.Strategy.POSTGRESQL_ADVISORY) {
-      execute(connection, sequenceDdl());
-    } else {
+  /**
+   * Creates what a strategy needs, if missing: the token sequence (PostgreSQL; MariaDB when
+   * {@code sequence}) and the lock table (every strategy but PostgreSQL's).
+   */
+  void create(Connection connection, JdbcLockProvider.Strategy strategy, boolean sequence)
+      throws SQLException {
+    if (sequence) {
+      execute(connection, "CREATE SEQUENCE IF NOT EXISTS " + tokenSequence);
+    }
+    if (strategy != JdbcLockProvider.Strategy.POSTGRESQL_ADVISORY) {
       createLockTable(connection);
     }
   }
 
   private void createLockTable(Connection connection) throws SQLException {
+    if (dialect.knowsCreateIfNotExists()) {
+      execute(connection, lockTableDdl().replaceFirst("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS "));
+      return;
+    }
     if (exists(connection)) {
       return;
     }
