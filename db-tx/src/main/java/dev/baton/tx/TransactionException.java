@@ -1,0 +1,18 @@
+package dev.baton.tx;
+
+/**
+ * The root of Baton's transaction exceptions. Unchecked. Thrown where Baton itself fails (no
+ * connection, a failed commit, a rejected nested call), never in place of the exception of the
+ * caller's work, which is always rethrown as it is.
+ */
+public class TransactionException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public TransactionException(String message) {
+    super(message);
+  }
+
+  public TransactionException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
