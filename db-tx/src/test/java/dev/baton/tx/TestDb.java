@@ -113,6 +113,12 @@ enum TestDb {
     config.setMinimumIdle(1);
     config.setConnectionTimeout(20_000);
     config.setPoolName(name() + "-" + size);
+    // A bound on every statement, so a test that waits on a lock forever fails instead.
+    if (this == POSTGRES) {
+      config.addDataSourceProperty("socketTimeout", "90");
+    } else if (this == MARIADB) {
+      config.addDataSourceProperty("socketTimeout", "90000");
+    }
     return new HikariDataSource(config);
   }
 
