@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,53 +21,37 @@ class BatchTest {
   private static final List<Integer> ITEMS =
       IntStream.range(0, 10).boxed().collect(Collectors.toList());
 
-  private HikariDataSource pool;
-  private String table;
+  private PoolFixture fixture;
   /** Every item the work was called with, in order (including rolled-back calls). */
   private final List<Integer> seen = new ArrayList<>();
 
   @AfterEach
   void closePool() {
-    if (pool != null) {
-      pool.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   private Transactor setUp(TestDb db) throws SQLException {
-    pool = db.pool(4);
-    table = TestDb.table("batch");
-    try (Connection c = pool.getConnection()) {
-      TestDb.execute(c, "CREATE TABLE " + table + " (item INT PRIMARY KEY)");
-    }
-    return Transactor.create(pool);
+    fixture = new PoolFixture(db, 4, "batch");
+    return Transactor.create(fixture.pool);
   }
 
   /** Inserts each item (a second insert would fail on the key); fails on any item in {@code bad}. */
   private BatchWork<Integer, SQLException> work(Set<Integer> bad) {
     return (c, batch) -> {
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO " + table + " (item) VALUES (?)")) {
-        for (int item : batch) {
-          seen.add(item);
-          insert.setInt(1, item);
-          insert.executeUpdate();
-          if (bad.contains(item)) {
-            throw new SQLException("bad item " + item, "22000");
-          }
+      for (int item : batch) {
+        seen.add(item);
+        fixture.insert(c, item);
+        if (bad.contains(item)) {
+          throw new SQLException("bad item " + item, "22000");
         }
       }
     };
   }
 
   private List<Integer> committedItems() throws SQLException {
-    List<Integer> items = new ArrayList<>();
-    try (Connection c = pool.getConnection();
-        var rows = c.createStatement().executeQuery("SELECT item FROM " + table + " ORDER BY item")) {
-      while (rows.next()) {
-        items.add(rows.getInt(1));
-      }
-    }
-    return items;
+    return fixture.ids();
   }
 
   private static List<Integer> indexes(List<BatchReport.Batch> batches) {
@@ -97,7 +78,7 @@ class BatchTest {
     assertEquals(List.of(3, 4, 5), seen, "only the failed batch runs again");
     assertTrue(resumed.isComplete(), resumed.toString());
     assertEquals(ITEMS, committedItems());
-    assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections());
+    fixture.assertNoConnectionHeld();
   }
 
   @ParameterizedTest

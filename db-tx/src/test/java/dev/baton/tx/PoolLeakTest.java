@@ -1,20 +1,14 @@
 package dev.baton.tx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,54 +24,35 @@ class PoolLeakTest {
   @ParameterizedTest
   @EnumSource(TestDb.class)
   void halfFailingLeaveNoConnectionInUseAndExactlyTheCommittedRows(TestDb db) throws Exception {
-    String table = TestDb.table("leak");
-    try (HikariDataSource pool = db.pool(4)) {
-      try (Connection c = pool.getConnection()) {
-        TestDb.execute(c, "CREATE TABLE " + table + " (id INT PRIMARY KEY)");
-        TestDb.execute(c, "INSERT INTO " + table + " (id) VALUES (-1)"); // for the SQL failure
-      }
-      Transactor tx = Transactor.create(pool);
+    try (PoolFixture fixture = new PoolFixture(db, 4, "leak")) {
+      Transactor tx = Transactor.create(fixture.pool);
+      tx.useTransaction(c -> fixture.insert(c, -1)); // for the SQL failure below
       AtomicInteger next = new AtomicInteger();
-      AtomicInteger succeeded = new AtomicInteger();
-      AtomicInteger failed = new AtomicInteger();
-      ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-          done.add(threads.submit(() -> {
-            for (int id = next.getAndIncrement(); id < TRANSACTIONS;
-                id = next.getAndIncrement()) {
-              int n = id;
-              try {
-                tx.useTransaction(c -> work(c, table, n));
-                succeeded.incrementAndGet();
-              } catch (Throwable expected) {
-                failed.incrementAndGet();
-              }
-            }
-            return null;
-          }));
+      List<Integer> failures = Concurrently.run(THREADS, thread -> {
+        int failed = 0;
+        for (int id = next.getAndIncrement(); id < TRANSACTIONS; id = next.getAndIncrement()) {
+          int n = id;
+          try {
+            tx.useTransaction(c -> work(fixture, c, n));
+          } catch (Throwable expected) {
+            failed++;
+          }
         }
-        for (Future<?> f : done) {
-          f.get(120, TimeUnit.SECONDS);
-        }
-      } finally {
-        threads.shutdownNow();
-        assertTrue(threads.awaitTermination(30, TimeUnit.SECONDS));
-      }
-      assertEquals(TRANSACTIONS / 2, succeeded.get(), "succeeded");
-      assertEquals(TRANSACTIONS / 2, failed.get(), "failed");
-      assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "active connections");
-      assertEquals(TRANSACTIONS / 2, TestDb.queryLong(pool,
-          "SELECT COUNT(*) FROM " + table + " WHERE id >= 0"), "committed rows");
-      assertEquals(0, TestDb.queryLong(pool,
-          "SELECT COUNT(*) FROM " + table + " WHERE MOD(id, 2) = 1"), "rows of failed work");
+        return failed;
+      });
+      assertEquals(TRANSACTIONS / 2, failures.stream().mapToInt(Integer::intValue).sum(),
+          "failed transactions");
+      fixture.assertNoConnectionHeld();
+      List<Integer> expected = IntStream.range(-1, TRANSACTIONS).filter(id -> id % 2 == 0 || id < 0)
+          .boxed().collect(Collectors.toList());
+      assertEquals(expected, fixture.ids(), "exactly the committed rows");
     }
   }
 
   /** Even ids commit; odd ids insert their row and then fail, each in one of four ways. */
-  private static void work(Connection c, String table, int id) throws IOException, SQLException {
-    insert(c, table, id);
+  private static void work(PoolFixture fixture, Connection c, int id)
+      throws IOException, SQLException {
+    fixture.insert(c, id);
     if (id % 2 == 0) {
       return;
     }
@@ -89,15 +64,7 @@ class PoolLeakTest {
       case 5:
         throw new TransactorTest.InjectedError();
       default:
-        insert(c, table, -1); // a duplicate key: the database fails the statement
-    }
-  }
-
-  private static void insert(Connection c, String table, int id) throws SQLException {
-    try (PreparedStatement insert = c.prepareStatement(
-        "INSERT INTO " + table + " (id) VALUES (?)")) {
-      insert.setInt(1, id);
-      insert.executeUpdate();
+        fixture.insert(c, -1); // a duplicate key: the database fails the statement
     }
   }
 }

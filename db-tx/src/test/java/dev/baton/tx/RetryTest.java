@@ -13,9 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -44,24 +41,11 @@ class RetryTest {
     Transactor tx = builder.listener(events::add)
         .retryPolicy(RetryPolicy.builder().maxAttempts(10).build()).build();
     CyclicBarrier barrier = new CyclicBarrier(2);
-    ExecutorService threads = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < 2; w++) {
-        int worker = w;
-        AtomicInteger attempts = new AtomicInteger();
-        done.add(threads.submit(() -> {
-          tx.useTransaction(c -> unit.run(c, worker, attempts.incrementAndGet() == 1, barrier));
-          return null;
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      threads.shutdownNow();
-      assertTrue(threads.awaitTermination(30, TimeUnit.SECONDS));
-    }
+    Concurrently.run(2, worker -> {
+      AtomicInteger attempts = new AtomicInteger();
+      tx.useTransaction(c -> unit.run(c, worker, attempts.incrementAndGet() == 1, barrier));
+      return null;
+    });
     assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "active connections");
     List<TxEvent> retries = new ArrayList<>();
     for (TxEvent e : events) {

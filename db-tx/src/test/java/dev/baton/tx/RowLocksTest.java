@@ -10,13 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -107,28 +101,10 @@ class RowLocksTest {
               .build())
           .build();
       tx.useTransaction(quota::createTable);
-      CountDownLatch start = new CountDownLatch(1);
-      ExecutorService threads = Executors.newFixedThreadPool(callers);
-      List<Future<Boolean>> results = new ArrayList<>();
-      try {
-        for (int i = 0; i < callers; i++) {
-          results.add(threads.submit(() -> {
-            start.await();
-            return tx.inTransaction(c -> quota.tryReserve(c, "tenant-7", day, 1, 2));
-          }));
-        }
-        start.countDown();
-        int reserved = 0;
-        for (Future<Boolean> result : results) {
-          if (result.get(120, TimeUnit.SECONDS)) {
-            reserved++;
-          }
-        }
-        assertEquals(2, reserved, "reservations granted");
-      } finally {
-        threads.shutdownNow();
-        assertTrue(threads.awaitTermination(30, TimeUnit.SECONDS));
-      }
+      List<Boolean> results = Concurrently.run(callers,
+          caller -> tx.inTransaction(c -> quota.tryReserve(c, "tenant-7", day, 1, 2)));
+      assertEquals(2, results.stream().filter(reserved -> reserved).count(),
+          "reservations granted");
       assertEquals(2, (int) tx.inTransaction(c -> quota.used(c, "tenant-7", day)));
       assertEquals(0, (int) tx.inTransaction(c -> quota.used(c, "tenant-8", day)));
       boolean nextDay = tx.inTransaction(c -> quota.tryReserve(c, "tenant-7", day.plusDays(1), 2, 2));

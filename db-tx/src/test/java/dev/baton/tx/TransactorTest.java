@@ -25,23 +25,22 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Commit, rollback and close on every path; settings applied and undone; nesting; scopes. */
 class TransactorTest {
+  private PoolFixture fixture;
   private HikariDataSource pool;
   private String table;
 
   @AfterEach
   void closePool() {
-    if (pool != null) {
-      pool.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   /** A pool of 4 with a fresh one-column table. */
   private Transactor setUp(TestDb db) throws SQLException {
-    pool = db.pool(4);
-    table = TestDb.table("paths");
-    try (Connection c = pool.getConnection()) {
-      TestDb.execute(c, "CREATE TABLE " + table + " (id INT PRIMARY KEY)");
-    }
+    fixture = new PoolFixture(db, 4, "paths");
+    pool = fixture.pool;
+    table = fixture.table;
     return Transactor.create(pool);
   }
 
@@ -54,11 +53,11 @@ class TransactorTest {
   }
 
   private long rows() throws SQLException {
-    return TestDb.queryLong(pool, "SELECT COUNT(*) FROM " + table);
+    return fixture.ids().size();
   }
 
   private void assertNoConnectionHeld() {
-    assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "active connections");
+    fixture.assertNoConnectionHeld();
   }
 
   @ParameterizedTest
@@ -74,19 +73,25 @@ class TransactorTest {
     assertNoConnectionHeld();
   }
 
-  @ParameterizedTest
-  @EnumSource(TestDb.class)
-  void rollsBackOnRuntimeExceptionAndRethrowsIt(TestDb db) throws Exception {
-    Transactor tx = setUp(db);
-    IllegalStateException thrown = new IllegalStateException("work failed");
-    IllegalStateException caught = assertThrows(IllegalStateException.class,
-        () -> tx.useTransaction(c -> {
-          insert(c, 1);
-          throw thrown;
-        }));
+  /** The work inserts a row and throws {@code thrown}: the same object comes back, no row. */
+  private <T extends Throwable> void assertRolledBackAndRethrown(Transactor tx, T thrown)
+      throws SQLException {
+    Throwable caught = assertThrows(thrown.getClass(), () -> tx.useTransaction(c -> {
+      insert(c, 1);
+      if (thrown instanceof Error) {
+        throw (Error) thrown;
+      }
+      throw (RuntimeException) thrown;
+    }));
     assertSame(thrown, caught);
     assertEquals(0, rows());
     assertNoConnectionHeld();
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDb.class)
+  void rollsBackOnRuntimeExceptionAndRethrowsIt(TestDb db) throws Exception {
+    assertRolledBackAndRethrown(setUp(db), new IllegalStateException("work failed"));
   }
 
   @ParameterizedTest
@@ -121,14 +126,7 @@ class TransactorTest {
   @EnumSource(TestDb.class)
   void rollsBackOnAnError(TestDb db) throws Exception {
     Transactor tx = setUp(db);
-    InjectedError thrown = new InjectedError();
-    InjectedError caught = assertThrows(InjectedError.class, () -> tx.useTransaction(c -> {
-      insert(c, 1);
-      throw thrown;
-    }));
-    assertSame(thrown, caught);
-    assertEquals(0, rows());
-    assertNoConnectionHeld();
+    assertRolledBackAndRethrown(tx, new InjectedError());
     assertEquals(7, (int) tx.inTransaction(c -> 7), "the pool still works");
   }
 
