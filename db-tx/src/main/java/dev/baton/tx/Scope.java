@@ -124,9 +124,10 @@ final class Scope implements TxScope {
     }
     TransactionException failure = null;
     if (!committed && !rolledBack) {
-      failure = new TransactionException("rollback failed");
-      rollbackInto(failure);
-      if (failure.getSuppressed().length == 0) {
+      failure = new TransactionException(kind == Kind.JOINED
+          ? "a joined scope was closed without commit" : "rollback failed");
+      rollbackInto(failure); // for a joined scope: the outer transaction's rollback-only cause
+      if (kind == Kind.JOINED || failure.getSuppressed().length == 0) {
         failure = null;
       }
     }

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param type what happened
  * @param attempt which attempt, from 1
- * @param held how long the connection had been held when the event happened
+ * @param held how long the connection was held (for {@link Type#RETRYING}: the time since
+ *     the first attempt started)
  * @param cause the failure behind a {@link Type#ROLLED_BACK} or {@link Type#RETRYING} event, or
  *     null
  */

@@ -68,6 +68,22 @@ class RowLocksTest {
 
   @ParameterizedTest
   @EnumSource(TestDb.class)
+  void settingTheLockTimeoutDoesNotEndTheTransaction(TestDb db) throws Exception {
+    try (PoolFixture fixture = new PoolFixture(db, 2, "rl")) {
+      Transactor tx = Transactor.create(fixture.pool);
+      tx.useTransaction(c -> fixture.insert(c, 1));
+      assertThrows(IllegalStateException.class, () -> tx.useTransaction(c -> {
+        fixture.insert(c, 2);
+        assertEquals(List.of(1), RowLocks.selectForUpdate(c, db.lockTimeout(),
+            "SELECT id FROM " + fixture.table + " WHERE id = 1 FOR UPDATE", row -> row.getInt(1)));
+        throw new IllegalStateException("roll back both");
+      }));
+      assertEquals(List.of(1), fixture.ids(), "the insert before the lock was rolled back too");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDb.class)
   void aTransactorLockTimeoutAppliesToEveryStatement(TestDb db) throws Exception {
     String table = TestDb.table("lt");
     try (HikariDataSource pool = db.pool(4); Connection holder = pool.getConnection()) {
