@@ -2,7 +2,11 @@ package dev.baton.tx;
 
 import java.sql.Connection;
 
-/** Transaction isolation levels, as in {@link Connection}. */
+/**
+ * Transaction isolation levels, as in {@link Connection}.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum Isolation {
   READ_UNCOMMITTED(Connection.TRANSACTION_READ_UNCOMMITTED),
   READ_COMMITTED(Connection.TRANSACTION_READ_COMMITTED),

@@ -9,6 +9,8 @@ package dev.baton.tx;
  * <p>A nested call never retries, never opens a connection and ignores its transactor's
  * isolation, read-only and timeout settings: the outer transaction's hold. A retryable failure
  * inside it propagates to the outermost call, which retries the whole unit of work.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Nesting {
   /**

@@ -7,6 +7,8 @@ import java.util.Objects;
  * Something that happened to a transaction, reported to {@link TxListener}s for metrics and
  * logs. Only outermost transactions report events; nested calls do not.
  *
+ * <p>Immutable and thread-safe (the cause is shared as it is).
+ *
  * @param type what happened
  * @param attempt which attempt, from 1
  * @param held how long the connection was held (for {@link Type#RETRYING}: the time since
