@@ -136,6 +136,19 @@ class RetryTest {
   }
 
   @Test
+  void oneExceptionInstanceThrownOnEveryAttemptComesBackAsItIs() throws Exception {
+    try (HikariDataSource pool = TestDb.H2.pool(2)) {
+      Transactor tx = Transactor.builder(pool).retryPolicy(RetryPolicy.builder().maxAttempts(3)
+          .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build()).build();
+      SQLException always = new SQLException("conflict", "40001");
+      assertSame(always, assertThrows(SQLException.class, () -> tx.useTransaction(c -> {
+        throw always;
+      })));
+      assertEquals(0, always.getSuppressed().length);
+    }
+  }
+
+  @Test
   void noAttemptStartsAfterTheDeadline() throws Exception {
     try (HikariDataSource pool = TestDb.H2.pool(2)) {
       AtomicInteger attempts = new AtomicInteger();
