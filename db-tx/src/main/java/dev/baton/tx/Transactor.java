@@ -99,7 +99,11 @@ public final class Transactor {
           earlier.add(failure);
           continue;
         }
-        earlier.forEach(failure::addSuppressed);
+        for (Throwable e : earlier) {
+          if (e != failure) { // the work may throw one instance on every attempt
+            failure.addSuppressed(e);
+          }
+        }
         throw Transactor.<RuntimeException>rethrow(failure);
       }
       scope.close();
