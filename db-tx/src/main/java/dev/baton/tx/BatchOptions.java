@@ -1,0 +1,67 @@
+package dev.baton.tx;
+
+import java.util.Objects;
+
+/**
+ * How {@link Transactor#inBatches(java.util.List, BatchOptions, BatchWork)} cuts and runs its
+ * input:
+ *
+ * <pre>{@code
+ * BatchReport report = tx.inBatches(rows, BatchOptions.size(50).stopAtFirstFailure(), work);
+ * if (!report.isComplete()) {
+ *   report = tx.inBatches(rows, BatchOptions.size(50).resume(report), work);  // only what did not commit
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class BatchOptions {
+  private final int size;
+  private final boolean stopAtFirstFailure;
+  private final BatchReport previous;
+
+  private BatchOptions(int size, boolean stopAtFirstFailure, BatchReport previous) {
+    this.size = size;
+    this.stopAtFirstFailure = stopAtFirstFailure;
+    this.previous = previous;
+  }
+
+  /** Batches of {@code size} items (the last may be smaller), going on past failures. */
+  public static BatchOptions size(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1: " + size);
+    }
+    return new BatchOptions(size, false, null);
+  }
+
+  /** After the first failed batch, run no more: the rest are reported as not run. */
+  public BatchOptions stopAtFirstFailure() {
+    return new BatchOptions(size, true, previous);
+  }
+
+  /**
+   * Runs only the batches {@code previous} did not report committed; those it did are carried
+   * into the new report as committed. The input must be the same list as before (same size),
+   * cut into the same batch size.
+   */
+  public BatchOptions resume(BatchReport previous) {
+    Objects.requireNonNull(previous, "previous");
+    if (previous.batchSize() != size) {
+      throw new IllegalArgumentException("resume needs the batch size of the previous run: "
+          + previous.batchSize() + ", not " + size);
+    }
+    return new BatchOptions(size, stopAtFirstFailure, previous);
+  }
+
+  public int batchSize() {
+    return size;
+  }
+
+  public boolean stopsAtFirstFailure() {
+    return stopAtFirstFailure;
+  }
+
+  BatchReport previous() {
+    return previous;
+  }
+}

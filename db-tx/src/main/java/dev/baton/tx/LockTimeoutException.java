@@ -1,0 +1,24 @@
+package dev.baton.tx;
+
+import java.time.Duration;
+
+/**
+ * A row lock was not granted within its lock timeout (PostgreSQL 55P03, MySQL/MariaDB 1205, H2
+ * 50200). The cause is the driver's exception. Unchecked.
+ *
+ * <p>Like any exception, safe to pass between threads once thrown.
+ */
+public class LockTimeoutException extends TransactionException {
+  private static final long serialVersionUID = 1L;
+  private final Duration lockTimeout;
+
+  public LockTimeoutException(String message, Duration lockTimeout, Throwable cause) {
+    super(message, cause);
+    this.lockTimeout = lockTimeout;
+  }
+
+  /** The lock timeout that ran out. */
+  public Duration lockTimeout() {
+    return lockTimeout;
+  }
+}

@@ -1,0 +1,341 @@
+package dev.baton.tx;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs units of work in JDBC transactions over any {@link DataSource}: commit on success,
+ * rollback on any {@link Throwable} (errors too), the connection always closed and put back as
+ * it was found (auto-commit, isolation, read-only, timeouts), the caller's exception type kept.
+ *
+ * <pre>{@code
+ * Transactor tx = Transactor.builder(dataSource)
+ *     .isolation(Isolation.SERIALIZABLE)
+ *     .lockTimeout(Duration.ofSeconds(2))
+ *     .build();
+ * long id = tx.inTransaction(c -> insertOrder(c, order));      // throws what insertOrder throws
+ * }</pre>
+ *
+ * <p>Serialization failures and deadlocks are retried by the {@link RetryPolicy} (default
+ * {@link RetryPolicy#defaults()}), each attempt on a fresh connection: the work must be safe to
+ * run again, which it is if its only effects are in the transaction. A call made while the same
+ * thread already runs a transaction on the same DataSource follows the {@link Nesting} (default
+ * {@link Nesting#REJECT}).
+ *
+ * <p>Immutable and thread-safe; a transactor holds no connection between calls. Build one per
+ * set of settings and share it.
+ */
+public final class Transactor {
+  static final Logger LOG = LoggerFactory.getLogger(Transactor.class);
+
+  private final DataSource dataSource;
+  private final Isolation isolation;
+  private final boolean readOnly;
+  private final Duration lockTimeout;
+  private final Duration statementTimeout;
+  private final RetryPolicy retryPolicy;
+  private final Nesting nesting;
+  private final Duration longTransactionThreshold;
+  private final TxListener listener;
+  /** Detected from the first connection that needs it; the same for every connection. */
+  private volatile Dialect dialect;
+
+  private Transactor(Builder builder) {
+    this.dataSource = builder.dataSource;
+    this.isolation = builder.isolation;
+    this.readOnly = builder.readOnly;
+    this.lockTimeout = builder.lockTimeout;
+    this.statementTimeout = builder.statementTimeout;
+    this.retryPolicy = builder.retryPolicy;
+    this.nesting = builder.nesting;
+    this.longTransactionThreshold = builder.longTransactionThreshold;
+    this.listener = builder.listener;
+  }
+
+  /** A transactor with the defaults: see {@link Builder}. */
+  public static Transactor create(DataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /**
+   * Runs {@code work} in a transaction and returns its result: commits if it returns, rolls
+   * back if it throws anything, and rethrows that exception unchanged (a failed rollback is
+   * attached to it as suppressed). Retries as the {@link RetryPolicy} says.
+   *
+   * @throws X what the work throws
+   * @throws TransactionException no connection, a failed commit, a rejected nested call
+   */
+  public <T, X extends Exception> T inTransaction(TxFunction<T, X> work) throws X {
+    Objects.requireNonNull(work, "work");
+    long started = System.nanoTime();
+    List<Throwable> earlier = new ArrayList<>();
+    for (int attempt = 1; ; attempt++) {
+      Scope scope;
+      T result;
+      try {
+        scope = Scope.open(this, attempt);
+      } catch (TransactionException e) {
+        earlier.forEach(e::addSuppressed);
+        throw e;
+      }
+      try {
+        result = work.apply(scope.connection());
+        scope.commit();
+      } catch (Throwable failure) {
+        scope.abort(failure);
+        if (scope.isOuter() && retry(failure, attempt, started)) {
+          earlier.add(failure);
+          continue;
+        }
+        for (Throwable e : earlier) {
+          if (e != failure) { // the work may throw one instance on every attempt
+            failure.addSuppressed(e);
+          }
+        }
+        throw Transactor.<RuntimeException>rethrow(failure);
+      }
+      scope.close();
+      return result;
+    }
+  }
+
+  /** {@link #inTransaction} for work that returns nothing. */
+  public <X extends Exception> void useTransaction(TxConsumer<X> work) throws X {
+    Objects.requireNonNull(work, "work");
+    inTransaction(connection -> {
+      work.accept(connection);
+      return null;
+    });
+  }
+
+  /**
+   * Opens a transaction for code that cannot be a lambda; close it with try-with-resources.
+   * Never retried.
+   *
+   * @throws TransactionException no connection, a rejected nested call
+   */
+  public TxScope begin() {
+    return Scope.open(this, 1);
+  }
+
+  /**
+   * Processes {@code items} in batches of {@code size}, each in a transaction of its own
+   * (retried as the policy says), going on past failed batches. Same as
+   * {@code inBatches(items, BatchOptions.size(size), work)}.
+   */
+  public <I, X extends Exception> BatchReport inBatches(List<I> items, int size,
+      BatchWork<I, X> work) {
+    return inBatches(items, BatchOptions.size(size), work);
+  }
+
+  /**
+   * Processes {@code items} in batches, one transaction per batch: a failed batch is rolled
+   * back and recorded with its cause, and does not undo the batches committed before it. The
+   * report says which batches committed, failed or did not run; passing it to
+   * {@link BatchOptions#resume(BatchReport)} runs exactly the batches that did not commit.
+   * Exceptions of the work (checked or not) are recorded, not thrown; an {@link Error} rolls
+   * its batch back and propagates.
+   *
+   * @throws TransactionException if this thread already runs a transaction on this DataSource
+   *     (batches need transactions of their own)
+   */
+  public <I, X extends Exception> BatchReport inBatches(List<I> items, BatchOptions options,
+      BatchWork<I, X> work) {
+    Objects.requireNonNull(items, "items");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(work, "work");
+    if (ActiveTransactions.ofThisThread().containsKey(dataSource)) {
+      throw new TransactionException("inBatches runs one transaction per batch and cannot run "
+          + "inside a transaction on the same DataSource");
+    }
+    return BatchRun.run(this, items, options, work);
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  Isolation isolation() {
+    return isolation;
+  }
+
+  boolean isReadOnly() {
+    return readOnly;
+  }
+
+  Duration lockTimeout() {
+    return lockTimeout;
+  }
+
+  Duration statementTimeout() {
+    return statementTimeout;
+  }
+
+  Nesting nesting() {
+    return nesting;
+  }
+
+  Dialect dialect(Connection connection) throws SQLException {
+    Dialect known = dialect;
+    if (known == null) {
+      known = Dialect.of(connection);
+      dialect = known;
+    }
+    return known;
+  }
+
+  /** Decides on, reports and sleeps before another attempt; false if there is none. */
+  private boolean retry(Throwable failure, int attempt, long startedNanos) {
+    if (attempt >= retryPolicy.maxAttempts() || !retryPolicy.isRetryable(failure)) {
+      return false;
+    }
+    Duration backoff = retryPolicy.backoffAfter(attempt);
+    long elapsed = System.nanoTime() - startedNanos;
+    if (elapsed + backoff.toNanos() > retryPolicy.deadline().toNanos()) {
+      LOG.warn("not retrying after attempt {}: the retry deadline of {} ms would pass ({})",
+          attempt, retryPolicy.deadline().toMillis(), failure.toString());
+      return false;
+    }
+    LOG.info("attempt {} of {} failed, retrying in {} ms: {}", attempt,
+        retryPolicy.maxAttempts(), backoff.toMillis(), failure.toString());
+    notify(new TxEvent(TxEvent.Type.RETRYING, attempt, Duration.ofNanos(elapsed), failure));
+    try {
+      TimeUnit.NANOSECONDS.sleep(backoff.toNanos());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.addSuppressed(e);
+      return false;
+    }
+  }
+
+  /** Called once an outermost transaction has given its connection back. */
+  void ended(OpenTransaction tx, boolean committed, Throwable cause) {
+    Duration held = Duration.ofNanos(tx.heldNanos());
+    if (held.compareTo(longTransactionThreshold) > 0) {
+      LOG.warn("transaction held its connection for {} ms, over the threshold of {} ms "
+          + "(attempt {}, {})", held.toMillis(), longTransactionThreshold.toMillis(),
+          tx.attempt, committed ? "committed" : "rolled back");
+      notify(new TxEvent(TxEvent.Type.HELD_TOO_LONG, tx.attempt, held, cause));
+    }
+    if (listener != null) {
+      notify(new TxEvent(committed ? TxEvent.Type.COMMITTED : TxEvent.Type.ROLLED_BACK,
+          tx.attempt, held, cause));
+    }
+  }
+
+  private void notify(TxEvent event) {
+    if (listener == null) {
+      return;
+    }
+    try {
+      listener.onEvent(event);
+    } catch (RuntimeException e) {
+      LOG.warn("TxListener failed on {}: {}", event.type(), e.toString(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E rethrow(Throwable failure) throws E {
+    throw (E) failure;
+  }
+
+  /**
+   * Configures a {@link Transactor}. Every setting applies to each transaction the transactor
+   * opens, and is undone before its connection goes back. Not thread-safe.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private Isolation isolation;
+    private boolean readOnly;
+    private Duration lockTimeout;
+    private Duration statementTimeout;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private Nesting nesting = Nesting.REJECT;
+    private Duration longTransactionThreshold = Duration.ofSeconds(10);
+    private TxListener listener;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The isolation level; default: the connection's own (left as it is). */
+    public Builder isolation(Isolation isolation) {
+      this.isolation = Objects.requireNonNull(isolation, "isolation");
+      return this;
+    }
+
+    /** Read-only transactions ({@link Connection#setReadOnly}). Default false. */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+      return this;
+    }
+
+    /**
+     * How long a statement waits for a row or table lock before failing; positive. Default:
+     * the database's. PostgreSQL {@code lock_timeout} (for the transaction); MariaDB/MySQL
+     * {@code innodb_lock_wait_timeout}, which takes whole seconds (rounded up); H2
+     * {@code LOCK_TIMEOUT}. Not supported on other databases.
+     */
+    public Builder lockTimeout(Duration lockTimeout) {
+      this.lockTimeout = RetryPolicy.Builder.positive("lockTimeout", lockTimeout);
+      return this;
+    }
+
+    /**
+     * How long one statement may run before the database cancels it; positive. Default: the
+     * database's. PostgreSQL {@code statement_timeout} (for the transaction); MariaDB
+     * {@code max_statement_time}; MySQL {@code max_execution_time} (SELECT only); H2
+     * {@code QUERY_TIMEOUT}. Not supported on other databases.
+     */
+    public Builder statementTimeout(Duration statementTimeout) {
+      this.statementTimeout = RetryPolicy.Builder.positive("statementTimeout", statementTimeout);
+      return this;
+    }
+
+    /** When to retry; default {@link RetryPolicy#defaults()}; {@link RetryPolicy#none()} never. */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /** What a nested call does; default {@link Nesting#REJECT}. */
+    public Builder nesting(Nesting nesting) {
+      this.nesting = Objects.requireNonNull(nesting, "nesting");
+      return this;
+    }
+
+    /**
+     * A transaction that held its connection longer than this (counted from taking the
+     * connection to giving it back) is logged at WARN and reported as
+     * {@link TxEvent.Type#HELD_TOO_LONG} when it ends; positive. Default 10 s.
+     */
+    public Builder longTransactionThreshold(Duration threshold) {
+      this.longTransactionThreshold =
+          RetryPolicy.Builder.positive("longTransactionThreshold", threshold);
+      return this;
+    }
+
+    /** Receives an event per commit, rollback, retry and long transaction. */
+    public Builder listener(TxListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public Transactor build() {
+      return new Transactor(this);
+    }
+  }
+}

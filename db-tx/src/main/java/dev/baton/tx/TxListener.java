@@ -1,0 +1,14 @@
+package dev.baton.tx;
+
+/**
+ * Receives {@link TxEvent}s, e.g. to count commits, retries and long transactions. Called
+ * synchronously on the thread that ran the transaction, after its connection was closed, so
+ * it must be quick; an exception it throws is logged and otherwise ignored.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+@FunctionalInterface
+public interface TxListener {
+
+  void onEvent(TxEvent event);
+}
