@@ -9,9 +9,9 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * One cache's subscription to its invalidation channel: a daemon thread holding one
- * connection. When the connection drops it resubscribes with a growing back-off (50 ms to 2 s)
- * and, once subscribed again, tells the cache, which clears its local tier: messages published
- * in between were lost. Thread-safe.
+ * connection. When the connection drops (or the first attempt fails) it resubscribes with a
+ * growing back-off (50 ms to 2 s) and, once subscribed, tells the cache, which clears its local
+ * tier: messages published in between were lost. Thread-safe.
  */
 final class InvalidationSubscription implements CacheStore.Subscription {
   private static final Logger log = LoggerFactory.getLogger(InvalidationSubscription.class);
@@ -22,7 +22,9 @@ final class InvalidationSubscription implements CacheStore.Subscription {
   private final Thread thread;
   private volatile Listener listener;
   private volatile boolean closed;
-  private boolean everSubscribed; // only the subscriber thread touches it
+  // Only the subscriber thread touches it: true once a subscription attempt failed or ended,
+  // so the next successful one must tell the cache that messages may have been missed.
+  private boolean mayHaveMissed;
 
   private InvalidationSubscription(UnifiedJedis jedis, String channel,
       CacheStore.Subscriber subscriber) {
@@ -53,6 +55,7 @@ final class InvalidationSubscription implements CacheStore.Subscription {
               backoffMillis, e.toString());
         }
       }
+      mayHaveMissed = true;
       if (closed) {
         return;
       }
@@ -89,10 +92,9 @@ final class InvalidationSubscription implements CacheStore.Subscription {
         return;
       }
       subscribed = true;
-      if (everSubscribed) {
+      if (mayHaveMissed) {
         notifyReconnect();
       }
-      everSubscribed = true;
     }
 
     @Override
