@@ -2,7 +2,6 @@ package dev.baton.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.baton.cache.CacheEvent.Type;
 import dev.baton.locks.Lease;
 import dev.baton.locks.LockProvider;
@@ -102,9 +101,12 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     this.stats = new StatsRecorder(name, b.listeners);
     this.local = Caffeine.newBuilder()
         .maximumSize(b.localMaximumSize)
-        .expireAfter(new LocalExpiry<V>())
+        // One fixed lifetime, the longest any entry can be served (even stale); each entry's own
+        // freshness is checked on read. A variable per-entry expiry costs more than the rest of a
+        // hit together (CacheHitBenchmark).
+        .expireAfterWrite(Duration.ofNanos(saturatedNanos(
+            max(b.ttl.plus(b.ttlJitter), b.negativeTtl).plus(b.staleIfError))))
         .ticker(b.ticker::read)
-        .executor(Runnable::run) // maintenance on the caller: no hidden hop to the common pool
         .build();
     if (b.executor != null) {
       this.executor = b.executor;
@@ -534,29 +536,15 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     });
   }
 
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
   private static long saturatedNanos(Duration duration) {
     try {
       return duration.toNanos();
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE / 4;
-    }
-  }
-
-  /** Local copies live until they may no longer be served, even stale. */
-  private static final class LocalExpiry<V> implements Expiry<String, LocalEntry<V>> {
-    @Override
-    public long expireAfterCreate(String key, LocalEntry<V> entry, long now) {
-      return Math.max(0, Math.max(entry.freshUntilNanos(), entry.staleUntilNanos()) - now);
-    }
-
-    @Override
-    public long expireAfterUpdate(String key, LocalEntry<V> entry, long now, long current) {
-      return expireAfterCreate(key, entry, now);
-    }
-
-    @Override
-    public long expireAfterRead(String key, LocalEntry<V> entry, long now, long current) {
-      return current;
     }
   }
 
