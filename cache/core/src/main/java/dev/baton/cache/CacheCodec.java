@@ -1,0 +1,17 @@
+package dev.baton.cache;
+
+/**
+ * Turns values into bytes for a shared {@link CacheStore} and back. Needed only with a store;
+ * {@code baton-cache-redis} has one on Jackson ({@code JacksonCodec}).
+ *
+ * <p>Implementations must be thread-safe. A value that {@link #decode} cannot read (a class that
+ * changed between deployments) should throw: the cache then treats the entry as missing.
+ */
+public interface CacheCodec<V> {
+
+  /** The bytes of a non-null value. */
+  byte[] encode(V value);
+
+  /** The value these bytes were encoded from. */
+  V decode(byte[] bytes);
+}

@@ -1,0 +1,50 @@
+package dev.baton.cache;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Something a {@link StampedeCache} did for a key.
+ *
+ * @param type what happened
+ * @param cache the cache's name
+ * @param key the key, as the store sees it (after the key codec)
+ * @param duration how long it took, where that is meaningful (a load, a lock wait); else zero
+ * @param error the failure, for {@link Type#LOAD_FAILURE}, {@link Type#FALLBACK} and
+ *     {@link Type#STALE_SERVED}; else {@code null}
+ *
+ * <p>Immutable and thread-safe.
+ */
+public record CacheEvent(Type type, String cache, String key, Duration duration, Throwable error) {
+
+  public CacheEvent {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(duration, "duration");
+  }
+
+  /** The kinds of event. */
+  public enum Type {
+    /** A fresh value was found in this instance's local tier. */
+    HIT_LOCAL,
+    /** A fresh value was found in the shared store. */
+    HIT_STORE,
+    /** Nothing fresh in the local tier: the caller went on to the store or a load. */
+    MISS,
+    /** The loader returned a value (or an absence); {@code duration} is its run time. */
+    LOAD,
+    /** The loader threw or timed out. */
+    LOAD_FAILURE,
+    /** The key's lock was held elsewhere; this instance waited for it. */
+    LOCK_WAIT,
+    /** The lock was not had within the lock wait; the load went on without it. */
+    LOCK_TIMEOUT,
+    /** The store or the lock store failed; the cache carried on without it. */
+    FALLBACK,
+    /** The loader failed and a stale value, inside the stale-if-error window, was returned. */
+    STALE_SERVED,
+    /** A read close to expiry started a background refresh. */
+    EARLY_REFRESH
+  }
+}

@@ -1,0 +1,61 @@
+package dev.baton.cache;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The SPI of a shared store: the second tier of a {@link StampedeCache}, seen by every instance,
+ * and the channel that carries invalidations between them. {@code baton-cache-redis} has the
+ * Redis implementation ({@code RedisCacheStore}).
+ *
+ * <p>A store holds opaque entries (bytes the cache produces: value, expiry and load time) under
+ * a namespace (the cache's name) and a key; it needs no knowledge of their format. It is a
+ * client that several caches may share, so closing a cache does not close its store.
+ *
+ * <p><b>Errors.</b> Any method may throw an unchecked exception when the store cannot be reached
+ * or does not answer in time; implementations must bound every call by a timeout. The cache
+ * catches these, logs them, counts them as fallbacks and carries on with its local tier and the
+ * loader: a store outage never reaches a caller of {@code get}.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface CacheStore extends AutoCloseable {
+
+  /** The entry under {@code key}, or empty if there is none. */
+  Optional<byte[]> get(String namespace, String key);
+
+  /** Stores {@code entry} under {@code key}; the store drops it after {@code ttl}. */
+  void put(String namespace, String key, byte[] entry, Duration ttl);
+
+  /** Removes the entry under {@code key}, if any. */
+  void delete(String namespace, String key);
+
+  /** Sends {@code message} to every subscriber of {@code namespace}, in every instance. */
+  void publish(String namespace, String message);
+
+  /**
+   * Delivers the messages published to {@code namespace} until the returned subscription is
+   * closed. If the connection that carries them drops, the store reconnects (with a back-off)
+   * and, once subscribed again, calls {@link Subscriber#onReconnect}: messages may have been
+   * missed in between.
+   */
+  Subscription subscribe(String namespace, Subscriber subscriber);
+
+  /** Frees the store's connections. */
+  @Override
+  void close();
+
+  /** Receives the messages of one namespace. Called on the store's subscriber thread. */
+  interface Subscriber {
+    void onMessage(String message);
+
+    /** The subscription was down and is up again; messages may have been lost. */
+    void onReconnect();
+  }
+
+  /** An active subscription; closing it stops the deliveries. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,265 @@
+package dev.baton.cache.redis;
+
+import dev.baton.cache.CacheStore;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * The Redis store of a {@code StampedeCache}: one string key per entry, written with
+ * {@code SET … PX} so Redis drops it after its TTL (plus the stale-if-error window), and one
+ * pub/sub channel per cache for invalidations.
+ *
+ * <pre>{@code
+ * try (RedisCacheStore store = RedisCacheStore.create("redis://app:secret@redis.internal:6379")) {
+ *   StampedeCache<String, Photo> photos = StampedeCache.<String, Photo>builder("photos")
+ *       .ttl(Duration.ofMinutes(10))
+ *       .store(store, JacksonCodec.of(Photo.class))
+ *       .build();
+ * }
+ * }</pre>
+ *
+ * <p>Keys are {@code PREFIX + cache + ":k:" + key} (prefix {@code "baton:cache:"} by default),
+ * the channel is {@code PREFIX + cache + ":invalidate"}. Every call is bounded by the client's
+ * timeout; failures are thrown as Jedis exceptions, which the cache logs and counts as
+ * fallbacks. The module's README has the format and the failure behaviour.
+ *
+ * <p>Thread-safe. One store may serve many caches.
+ */
+public final class RedisCacheStore implements CacheStore {
+  private final UnifiedJedis jedis;
+  private final boolean ownsClient;
+  private final String prefix;
+
+  private RedisCacheStore(UnifiedJedis jedis, boolean ownsClient, String prefix) {
+    this.jedis = jedis;
+    this.ownsClient = ownsClient;
+    this.prefix = prefix;
+  }
+
+  /**
+   * A store on the Redis at {@code uri}, with default settings: {@code redis://host:port}, or
+   * {@code rediss://} for TLS (the JVM's trust store), with optional {@code user:password@}
+   * (ACL) or {@code :password@} (requirepass) and a database number as the path.
+   *
+   * @throws IllegalArgumentException if the URI is not a Redis URI
+   */
+  public static RedisCacheStore create(String uri) {
+    return builder(uri).build();
+  }
+
+  /** A builder for a store that creates, and closes, its own client for {@code uri}. */
+  public static Builder builder(String uri) {
+    return new Builder(parse(uri), null);
+  }
+
+  /**
+   * A builder for a store on an existing client (pooled or Sentinel; any {@link UnifiedJedis}
+   * whose connections can subscribe). The caller keeps ownership and the client's timeouts
+   * apply; each subscription holds one of its connections.
+   */
+  public static Builder builder(UnifiedJedis client) {
+    return new Builder(null, Objects.requireNonNull(client, "client must not be null"));
+  }
+
+  @Override
+  public Optional<byte[]> get(String namespace, String key) {
+    return Optional.ofNullable(call(() -> jedis.get(entryKey(namespace, key))));
+  }
+
+  @Override
+  public void put(String namespace, String key, byte[] entry, Duration ttl) {
+    long millis = Math.max(1, ttl.toMillis());
+    call(() -> jedis.set(entryKey(namespace, key), entry, SetParams.setParams().px(millis)));
+  }
+
+  @Override
+  public void delete(String namespace, String key) {
+    call(() -> jedis.del(entryKey(namespace, key)));
+  }
+
+  @Override
+  public void publish(String namespace, String message) {
+    call(() -> jedis.publish(channel(namespace), message));
+  }
+
+  @Override
+  public Subscription subscribe(String namespace, Subscriber subscriber) {
+    return InvalidationSubscription.start(jedis, channel(namespace), subscriber);
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      jedis.close();
+    }
+  }
+
+  byte[] entryKey(String namespace, String key) {
+    return (prefix + namespace + ":k:" + key).getBytes(StandardCharsets.UTF_8);
+  }
+
+  String channel(String namespace) {
+    return prefix + namespace + ":invalidate";
+  }
+
+  /**
+   * A broken connection (Redis restarted, a proxy dropped it) is retried once on a fresh one,
+   * after dropping the pool's idle connections when this store owns the pool; every call here
+   * is safe to repeat. A timeout is not retried: the server is stalled.
+   */
+  private <T> T call(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (JedisConnectionException broken) {
+      if (broken.getCause() instanceof SocketTimeoutException) {
+        throw broken;
+      }
+      if (jedis instanceof RedisClient owned && ownsClient) {
+        owned.getPool().clear();
+      }
+      try {
+        return call.get();
+      } catch (RuntimeException e) {
+        e.addSuppressed(broken);
+        throw e;
+      }
+    }
+  }
+
+  private static URI parse(String uri) {
+    Objects.requireNonNull(uri, "uri must not be null");
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a Redis URI: " + redact(uri), e);
+    }
+    if (!JedisURIHelper.isRedisScheme(parsed) && !JedisURIHelper.isRedisSSLScheme(parsed)) {
+      throw new IllegalArgumentException("not a Redis URI (redis:// or rediss://): " + redact(uri));
+    }
+    if (parsed.getHost() == null || parsed.getPort() < 0) {
+      throw new IllegalArgumentException("a Redis URI needs a host and a port: " + redact(uri));
+    }
+    return parsed;
+  }
+
+  /** The URI without its password, for messages. */
+  private static String redact(String uri) {
+    return uri.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
+  }
+
+  @Override
+  public String toString() {
+    return "RedisCacheStore[prefix " + prefix + "]";
+  }
+
+  /** Configures a {@link RedisCacheStore}. Not thread-safe. */
+  public static final class Builder {
+    private final URI uri;
+    private final UnifiedJedis client;
+    private String keyPrefix = "baton:cache:";
+    private Duration timeout = Duration.ofSeconds(1);
+    private int maxConnections = 16;
+    private SSLContext tls;
+
+    private Builder(URI uri, UnifiedJedis client) {
+      this.uri = uri;
+      this.client = client;
+    }
+
+    /** The prefix of every key and channel; by default {@code "baton:cache:"}. */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+      return this;
+    }
+
+    /**
+     * Connect, command and pool-borrow timeout of the client this store creates; by default 1
+     * second. A read from a stalled Redis gives up after about this long and the cache falls
+     * back to its loader. Not used with {@link #builder(UnifiedJedis)}.
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout must not be null");
+      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("timeout must be positive and under 24 days: " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The most connections the created client opens (one per subscribed cache); by default 16. */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 2) {
+        throw new IllegalArgumentException("maxConnections must be at least 2: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Speaks TLS with the certificates this context trusts (and presents), instead of the JVM's
+     * default trust store. Implies TLS even for a {@code redis://} URI. Host names are verified.
+     */
+    public Builder tls(SSLContext context) {
+      this.tls = Objects.requireNonNull(context, "context must not be null");
+      return this;
+    }
+
+    /** Builds the store; it does not connect yet. */
+    public RedisCacheStore build() {
+      if (client != null) {
+        return new RedisCacheStore(client, false, keyPrefix);
+      }
+      return new RedisCacheStore(createClient(), true, keyPrefix);
+    }
+
+    private UnifiedJedis createClient() {
+      int millis = (int) timeout.toMillis();
+      DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+          .connectionTimeoutMillis(millis)
+          .socketTimeoutMillis(millis)
+          .blockingSocketTimeoutMillis(0)
+          .database(JedisURIHelper.getDBIndex(uri))
+          .clientName("baton-cache");
+      if (tls != null || JedisURIHelper.isRedisSSLScheme(uri)) {
+        SSLParameters parameters = new SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        config.ssl(true).sslParameters(parameters);
+        if (tls != null) {
+          config.sslSocketFactory(tls.getSocketFactory());
+        }
+      }
+      String password = JedisURIHelper.getPassword(uri);
+      if (password != null) {
+        config.user(JedisURIHelper.getUser(uri)).password(password);
+      }
+      GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+      pool.setMaxTotal(maxConnections);
+      pool.setMaxIdle(maxConnections);
+      pool.setMaxWait(timeout);
+      pool.setBlockWhenExhausted(true);
+      pool.setJmxEnabled(false);
+      return RedisClient.builder()
+          .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+          .clientConfig(config.build())
+          .poolConfig(pool)
+          .build();
+    }
+  }
+}
