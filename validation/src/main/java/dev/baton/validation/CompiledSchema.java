@@ -30,11 +30,21 @@ final class CompiledSchema {
     try {
       this.schema = factory.getSchema(schemaNode, config);
       schema.initializeValidators(); // resolves every $ref now: fail at build, not mid-request
-    } catch (ValidationException e) {
-      throw e;
     } catch (RuntimeException e) {
-      throw new ValidationException("schema cannot be used: " + e.getMessage(), e);
+      ValidationException refused = refusal(e);
+      throw refused != null ? refused
+          : new ValidationException("schema cannot be used: " + e.getMessage(), e);
     }
+  }
+
+  /** The loader's refusal of an unregistered reference, wherever networknt wrapped it. */
+  private static ValidationException refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ValidationException v) {
+        return v;
+      }
+    }
+    return null;
   }
 
   /** Every violation, in the validator's order; empty when valid. */
@@ -42,10 +52,10 @@ final class CompiledSchema {
     Set<ValidationMessage> messages;
     try {
       messages = schema.validate(instance);
-    } catch (ValidationException e) {
-      return List.of(new Problem("", "$ref", e.getMessage()));
     } catch (RuntimeException e) {
-      return List.of(new Problem("", "schema", "the schema could not be applied: " + e.getMessage()));
+      ValidationException refused = refusal(e);
+      return List.of(refused != null ? new Problem("", "$ref", refused.getMessage())
+          : new Problem("", "schema", "the schema could not be applied: " + e.getMessage()));
     }
     List<Problem> problems = new ArrayList<>(messages.size());
     for (ValidationMessage m : messages) {
