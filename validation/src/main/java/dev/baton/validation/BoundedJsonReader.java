@@ -97,8 +97,9 @@ final class BoundedJsonReader {
    * key is final; a plain syntax error is not (the text may be prose around JSON).
    */
   JsonNode parse(String json) throws InputRejected {
+    JsonNode node;
     try {
-      return mapper.readTree(json);
+      node = mapper.readTree(json);
     } catch (StreamConstraintsException e) {
       throw new InputRejected(describe(e), true);
     } catch (JsonProcessingException e) {
@@ -109,6 +110,10 @@ final class BoundedJsonReader {
       }
       throw new InputRejected("not JSON: " + firstLine(message) + location(e), false);
     }
+    if (node == null || node.isMissingNode()) {
+      throw new InputRejected("not JSON: empty", false);
+    }
+    return node;
   }
 
   ObjectMapper mapper() {
