@@ -20,14 +20,16 @@ final class JsonExtractor {
   }
 
   JsonNode extract(String text) throws InputRejected {
-    InputRejected wholeTextError;
-    try {
-      return reader.parse(text);
-    } catch (InputRejected e) {
-      if (e.isFinal()) {
-        throw e;
+    InputRejected wholeTextError = null;
+    if (startsLikeJson(text)) { // prose is not parsed whole: a failed parse costs an exception
+      try {
+        return reader.parse(text);
+      } catch (InputRejected e) {
+        if (e.isFinal()) {
+          throw e;
+        }
+        wholeTextError = e;
       }
-      wholeTextError = e;
     }
     Attempts attempts = new Attempts();
     int from = 0;
@@ -50,9 +52,7 @@ final class JsonExtractor {
     if (node != null) {
       return node;
     }
-    String trimmed = text.strip();
-    if (!trimmed.isEmpty() && "{[\"-0123456789tfn".indexOf(trimmed.charAt(0)) >= 0
-        && attempts.firstError == null) {
+    if (wholeTextError != null && attempts.firstError == null) {
       throw wholeTextError;
     }
     if (attempts.firstError != null) {
@@ -60,6 +60,16 @@ final class JsonExtractor {
           + attempts.firstError.getMessage(), true);
     }
     throw new InputRejected("no JSON value found in the text", true);
+  }
+
+  private static boolean startsLikeJson(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isWhitespace(c)) {
+        return "{[\"-0123456789tfn".indexOf(c) >= 0;
+      }
+    }
+    return false;
   }
 
   /** The first balanced span in {@code text[start, end)} that parses, or null. */
