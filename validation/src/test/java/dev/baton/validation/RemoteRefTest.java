@@ -3,6 +3,7 @@ package dev.baton.validation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +48,9 @@ class RemoteRefTest {
   void anUnregisteredRemoteRefFailsTheBuildWithoutConnecting() throws IOException {
     String schema = "{\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"" + base + "a.json\"}}}";
 
-    ValidationException e = assertThrows(ValidationException.class,
-        () -> JsonValidator.forSchema(schema, Object.class));
+    // A fetch would connect and then wait forever for a reply this server never sends.
+    ValidationException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(
+        ValidationException.class, () -> JsonValidator.forSchema(schema, Object.class)));
 
     assertTrue(e.getMessage().contains(base + "a.json") && e.getMessage().contains("not registered"), e::getMessage);
     assertNoConnection();
@@ -55,10 +58,11 @@ class RemoteRefTest {
 
   @Test
   void aRegisteredRemoteRefResolvesFromTheRegistration() throws IOException {
-    JsonValidator<Object> v = JsonValidator.builder(Object.class)
-        .schema("{\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"" + base + "a.json#/$defs/n\"}}}")
-        .registerSchema(base + "a.json", "{\"$defs\": {\"n\": {\"type\": \"integer\"}}}")
-        .build();
+    JsonValidator<Object> v = assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+        JsonValidator.builder(Object.class)
+            .schema("{\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"" + base + "a.json#/$defs/n\"}}}")
+            .registerSchema(base + "a.json", "{\"$defs\": {\"n\": {\"type\": \"integer\"}}}")
+            .build());
 
     assertTrue(v.validate("{\"a\": 1}").isValid());
     ValidationResult<Object> bad = v.validate("{\"a\": \"x\"}");
