@@ -1,0 +1,339 @@
+package dev.baton.validation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates and repairs JSON written by a language model against a JSON Schema (draft 2020-12),
+ * and binds it to a Java type.
+ *
+ * <pre>{@code
+ * JsonValidator<Recommendations> validator = JsonValidator.forRecord(Recommendations.class);
+ * ValidationResult<Recommendations> result = validator.validate(modelAnswer);
+ * result.changes().forEach(change -> log.info("repaired: {}", change));
+ * Recommendations recs = result.orElseThrow();   // or result.value() / result.problems()
+ * }</pre>
+ *
+ * <p>What {@link #validate(String)} does, in order:
+ * <ol>
+ *   <li>rejects text over {@link Limits#maxInputBytes()} before looking at it;
+ *   <li>finds the JSON: the whole text, else the first code fence holding JSON, else the first
+ *       balanced {@code {…}}/{@code […]} that parses;
+ *   <li>parses it within the {@link Limits} (depth, string and number length), refusing
+ *       duplicate keys and numbers out of range;
+ *   <li>repairs what the {@link RepairPolicy} allows, in this order: unknown keys, strings,
+ *       invalid array items, arrays over {@code maxItems} — each change reported with its JSON
+ *       Pointer;
+ *   <li>validates the result against the schema; whatever is still wrong is a {@link Problem};
+ *   <li>only if nothing is wrong, binds the JSON to the target type.
+ * </ol>
+ * Bad input never throws from {@code validate}: it comes back as a result with problems.
+ *
+ * <p>No {@code $ref} is ever fetched from the network: a reference outside the schema resolves
+ * only to a schema registered with {@link Builder#registerSchema(String, String)} (or a JSON
+ * Schema meta-schema bundled with the validator), and anything else fails the build.
+ *
+ * <p>Thread-safe: a built validator is immutable; build it once and share it.
+ *
+ * @param <T> the type the JSON is bound to (a record, or {@code Object} for maps and lists)
+ */
+public final class JsonValidator<T> {
+  private static final Logger log = LoggerFactory.getLogger(JsonValidator.class);
+  private static final ObjectMapper SCHEMA_MAPPER = JsonMapper.builder().build();
+
+  private final Class<T> type;
+  private final RepairPolicy policy;
+  private final Limits limits;
+  private final JsonNode schemaNode;
+  private final String schemaJson;
+  private final CompiledSchema schema;
+  private final SchemaRepairer repairer;
+  private final BoundedJsonReader reader;
+  private final JsonExtractor extractor;
+  private final ObjectMapper binder;
+
+  private JsonValidator(Builder<T> b, JsonNode schemaNode) {
+    this.type = b.type;
+    this.policy = b.policy;
+    this.limits = b.limits;
+    this.schemaNode = schemaNode;
+    this.schemaJson = schemaNode.toString();
+    this.schema = new CompiledSchema(schemaNode, b.registered);
+    this.repairer = new SchemaRepairer(schemaNode);
+    this.reader = new BoundedJsonReader(limits);
+    this.extractor = new JsonExtractor(reader);
+    this.binder = JsonMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .build();
+  }
+
+  /**
+   * A validator for a record, with a schema generated from it (every component required and
+   * non-null, no other keys), {@link RepairPolicy#all()} and {@link Limits#defaults()}.
+   *
+   * @throws IllegalArgumentException if {@code type} is not a record
+   */
+  public static <T> JsonValidator<T> forRecord(Class<T> type) {
+    return builder(type).build();
+  }
+
+  /**
+   * A validator for a draft 2020-12 JSON Schema, binding to {@code type}, with
+   * {@link RepairPolicy#all()} and {@link Limits#defaults()}.
+   *
+   * @throws ValidationException if the schema is not JSON or cannot be used
+   */
+  public static <T> JsonValidator<T> forSchema(String schemaJson, Class<T> type) {
+    return builder(type).schema(schemaJson).build();
+  }
+
+  /** A builder for a validator binding to {@code type}. */
+  public static <T> Builder<T> builder(Class<T> type) {
+    return new Builder<>(type);
+  }
+
+  /**
+   * Validates and repairs {@code text}, a model's answer: JSON, or JSON in prose or a code fence.
+   * Never throws for bad input; see {@link ValidationResult}.
+   */
+  public ValidationResult<T> validate(String text) {
+    Objects.requireNonNull(text, "text");
+    try {
+      reader.checkSize(text);
+      return validateTree(extractor.extract(text));
+    } catch (InputRejected e) {
+      return rejected(e);
+    }
+  }
+
+  /**
+   * Validates and repairs a model's answer given as UTF-8 bytes; bytes that are not valid UTF-8
+   * are a problem (with the offset of the first bad byte), not replaced.
+   */
+  public ValidationResult<T> validate(byte[] utf8) {
+    Objects.requireNonNull(utf8, "utf8");
+    try {
+      return validateTree(extractor.extract(reader.decode(utf8)));
+    } catch (InputRejected e) {
+      return rejected(e);
+    }
+  }
+
+  private ValidationResult<T> rejected(InputRejected e) {
+    log.debug("input rejected: {}", e.getMessage());
+    return new ValidationResult<>(null, null, List.of(), List.of(e.toProblem()));
+  }
+
+  private ValidationResult<T> validateTree(JsonNode parsed) {
+    List<Change> changes = new ArrayList<>();
+    JsonNode[] root = {parsed};
+    if (policy.allows(Repair.DROP_UNKNOWN_KEY)) {
+      repairer.repair(root[0], SchemaRepairer.Pass.DROP_UNKNOWN_KEYS, changes);
+    }
+    List<Problem> inputProblems =
+        TreeScan.scan(root, limits, policy.allows(Repair.SANITIZE_STRING), changes);
+    if (!inputProblems.isEmpty()) {
+      return new ValidationResult<>(null, root[0].toString(), changes, inputProblems);
+    }
+    JsonNode doc = root[0];
+    List<Problem> problems = schema.validate(doc);
+    if (policy.allows(Repair.DROP_INVALID_ITEM) && !problems.isEmpty()) {
+      problems = InvalidItemDropper.drop(doc, problems, schema,
+          policy.allows(Repair.CAP_ARRAY), changes);
+    }
+    if (policy.allows(Repair.CAP_ARRAY)) {
+      int before = changes.size();
+      repairer.repair(doc, SchemaRepairer.Pass.CAP_ARRAYS, changes);
+      if (changes.size() > before) {
+        problems = schema.validate(doc);
+      }
+    }
+    T value = null;
+    if (problems.isEmpty()) {
+      try {
+        value = doc.isNull() ? null : binder.treeToValue(doc, type);
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        problems = List.of(bindingProblem(e));
+      }
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("validated as {}: {} change(s), {} problem(s)", type.getSimpleName(),
+          changes.size(), problems.size());
+    }
+    return new ValidationResult<>(value, doc.toString(), changes, problems);
+  }
+
+  private static Problem bindingProblem(Exception e) {
+    String pointer = "";
+    String message = e.getMessage();
+    if (e instanceof JsonMappingException m) {
+      StringBuilder p = new StringBuilder();
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        p.append('/').append(ref.getFieldName() != null
+            ? ref.getFieldName().replace("~", "~0").replace("/", "~1")
+            : String.valueOf(ref.getIndex()));
+      }
+      pointer = p.toString();
+      message = m.getOriginalMessage();
+    }
+    return new Problem(pointer, Problem.BINDING, String.valueOf(message));
+  }
+
+  /** The JSON Schema this validator checks against (compact JSON). */
+  public String schema() {
+    return schemaJson;
+  }
+
+  /**
+   * The schema as OpenAI's Structured Outputs accept it in strict mode, to send as
+   * {@code response_format.json_schema.schema}: every object has all its properties
+   * {@code required} and {@code additionalProperties: false}, optional properties become
+   * nullable, and keywords strict mode does not support are removed (see the module README for
+   * the list). Answers are still validated against the full {@link #schema()}.
+   *
+   * @throws ValidationException if the schema's root is not an object schema
+   */
+  public String openAiStrictSchema() {
+    return OpenAiStrictSchema.of(schemaNode).toString();
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  public RepairPolicy policy() {
+    return policy;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  @Override
+  public String toString() {
+    return "JsonValidator[" + type.getName() + ", " + policy + ", " + limits + "]";
+  }
+
+  /**
+   * Builds a {@link JsonValidator}. Without {@link #schema} or {@link #schemaResource}, the
+   * schema is generated from the target type, which must then be a record. Each setter fails
+   * fast on a bad value. Not thread-safe.
+   *
+   * @param <T> the target type
+   */
+  public static final class Builder<T> {
+    private final Class<T> type;
+    private RepairPolicy policy = RepairPolicy.all();
+    private Limits limits = Limits.defaults();
+    private String schemaJson;
+    private String schemaSource;
+    private final Map<String, String> registered = new LinkedHashMap<>();
+
+    private Builder(Class<T> type) {
+      this.type = Objects.requireNonNull(type, "type");
+    }
+
+    /** The JSON Schema (draft 2020-12 unless its {@code $schema} says otherwise). */
+    public Builder<T> schema(String schemaJson) {
+      this.schemaJson = Objects.requireNonNull(schemaJson, "schemaJson");
+      this.schemaSource = "the schema string";
+      return this;
+    }
+
+    /**
+     * The JSON Schema from a classpath resource, found with the target type's class loader
+     * (e.g. {@code "schemas/recommendations.json"}).
+     *
+     * @throws ValidationException if there is no such resource
+     */
+    public Builder<T> schemaResource(String resource) {
+      Objects.requireNonNull(resource, "resource");
+      ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader()
+          : JsonValidator.class.getClassLoader();
+      String path = resource.startsWith("/") ? resource.substring(1) : resource;
+      try (InputStream in = loader.getResourceAsStream(path)) {
+        if (in == null) {
+          throw new ValidationException("schema resource not found: " + resource);
+        }
+        this.schemaJson = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        this.schemaSource = "resource " + resource;
+      } catch (IOException e) {
+        throw new ValidationException("cannot read schema resource " + resource + ": " + e, e);
+      }
+      return this;
+    }
+
+    /** Which repairs are allowed; {@link RepairPolicy#all()} by default. */
+    public Builder<T> policy(RepairPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Limits on the input; {@link Limits#defaults()} by default. */
+    public Builder<T> limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Makes a schema available to {@code $ref} under {@code uri} (absolute, without fragment);
+     * the only way a reference outside the schema resolves.
+     */
+    public Builder<T> registerSchema(String uri, String schemaJson) {
+      Objects.requireNonNull(uri, "uri");
+      Objects.requireNonNull(schemaJson, "schemaJson");
+      java.net.URI parsed;
+      try {
+        parsed = java.net.URI.create(uri);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("uri must be an absolute URI: " + uri, e);
+      }
+      if (!parsed.isAbsolute() || parsed.getFragment() != null) {
+        throw new IllegalArgumentException("uri must be absolute, without a fragment: " + uri);
+      }
+      readSchema(schemaJson, "registered schema " + uri);
+      registered.put(uri, schemaJson);
+      return this;
+    }
+
+    /**
+     * Builds the validator, compiling the schema and resolving every reference now.
+     *
+     * @throws ValidationException if the schema cannot be used
+     * @throws IllegalArgumentException if no schema was given and the type is not a record
+     */
+    public JsonValidator<T> build() {
+      JsonNode node = schemaJson != null
+          ? readSchema(schemaJson, schemaSource)
+          : RecordSchemaGenerator.generate(type);
+      if (!node.isObject() && !node.isBoolean()) {
+        throw new ValidationException("a schema must be an object or a boolean: " + schemaSource);
+      }
+      return new JsonValidator<>(this, node);
+    }
+
+    private static JsonNode readSchema(String json, String source) {
+      try {
+        return SCHEMA_MAPPER.readTree(json);
+      } catch (JsonProcessingException e) {
+        throw new ValidationException(source + " is not JSON: " + e.getOriginalMessage(), e);
+      }
+    }
+  }
+}

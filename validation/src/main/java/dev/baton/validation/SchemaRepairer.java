@@ -1,0 +1,148 @@
+package dev.baton.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The structural repairs that follow from the schema alone: {@link Repair#DROP_UNKNOWN_KEY}
+ * where an object schema says {@code additionalProperties: false}, and {@link Repair#CAP_ARRAY}
+ * where an array schema has {@code maxItems}. It follows {@code properties},
+ * {@code additionalProperties}, {@code items}, {@code prefixItems}, {@code allOf} and local
+ * {@code $ref}s ({@code #/…}); it does not guess inside {@code anyOf}, {@code oneOf} or
+ * conditionals, where which branch applies is not known.
+ *
+ * <p>Recursion is bounded: one level per level of the instance (at most {@code maxDepth}, which
+ * the parser enforced) plus at most {@value #MAX_REF_HOPS} chained references per level.
+ * Thread-safe: it holds only the immutable schema tree.
+ */
+final class SchemaRepairer {
+  enum Pass { DROP_UNKNOWN_KEYS, CAP_ARRAYS }
+
+  private static final int MAX_REF_HOPS = 16;
+
+  private final JsonNode root;
+
+  SchemaRepairer(JsonNode schemaRoot) {
+    this.root = schemaRoot;
+  }
+
+  void repair(JsonNode instance, Pass pass, List<Change> changes) {
+    walk(root, instance, "", pass, changes, 0);
+  }
+
+  private void walk(JsonNode schema, JsonNode instance, String pointer, Pass pass,
+      List<Change> changes, int hops) {
+    if (!schema.isObject() || hops > MAX_REF_HOPS) {
+      return;
+    }
+    JsonNode ref = schema.get("$ref");
+    if (ref != null && ref.isTextual() && ref.textValue().startsWith("#")) {
+      JsonNode target = resolve(ref.textValue());
+      if (target != null) {
+        walk(target, instance, pointer, pass, changes, hops + 1);
+      }
+    }
+    JsonNode allOf = schema.get("allOf");
+    if (allOf != null && allOf.isArray()) {
+      for (JsonNode member : allOf) {
+        walk(member, instance, pointer, pass, changes, hops + 1);
+      }
+    }
+    if (instance.isObject()) {
+      walkObject(schema, (ObjectNode) instance, pointer, pass, changes);
+    } else if (instance.isArray()) {
+      walkArray(schema, (ArrayNode) instance, pointer, pass, changes);
+    }
+  }
+
+  private void walkObject(JsonNode schema, ObjectNode object, String pointer, Pass pass,
+      List<Change> changes) {
+    JsonNode properties = schema.path("properties");
+    JsonNode additional = schema.get("additionalProperties");
+    List<Pattern> patterns = patterns(schema.get("patternProperties"));
+    if (pass == Pass.DROP_UNKNOWN_KEYS && additional != null && additional.isBoolean()
+        && !additional.booleanValue() && patterns != null) {
+      for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        if (!properties.has(name) && patterns.stream().noneMatch(p -> p.matcher(name).find())) {
+          changes.add(new Change(Pointers.child(pointer, name), Repair.DROP_UNKNOWN_KEY,
+              Describe.value(object.get(name)), Describe.REMOVED));
+          names.remove();
+        }
+      }
+    }
+    for (Iterator<java.util.Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+      java.util.Map.Entry<String, JsonNode> member = it.next();
+      JsonNode sub = properties.get(member.getKey());
+      if (sub == null && additional != null && additional.isObject()) {
+        sub = additional;
+      }
+      if (sub != null) {
+        walk(sub, member.getValue(), Pointers.child(pointer, member.getKey()), pass, changes, 0);
+      }
+    }
+  }
+
+  private void walkArray(JsonNode schema, ArrayNode array, String pointer, Pass pass,
+      List<Change> changes) {
+    JsonNode maxItems = schema.get("maxItems");
+    if (pass == Pass.CAP_ARRAYS && maxItems != null && maxItems.canConvertToInt()
+        && maxItems.intValue() >= 0 && array.size() > maxItems.intValue()) {
+      int before = array.size();
+      while (array.size() > maxItems.intValue()) {
+        array.remove(array.size() - 1);
+      }
+      changes.add(new Change(pointer, Repair.CAP_ARRAY, Describe.items(before),
+          Describe.items(array.size())));
+    }
+    JsonNode prefixItems = schema.get("prefixItems");
+    int prefix = prefixItems != null && prefixItems.isArray() ? prefixItems.size() : 0;
+    JsonNode items = schema.get("items");
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode sub = i < prefix ? prefixItems.get(i) : items;
+      if (sub != null) {
+        walk(sub, array.get(i), Pointers.child(pointer, i), pass, changes, 0);
+      }
+    }
+  }
+
+  private JsonNode resolve(String ref) {
+    String fragment = ref.substring(1);
+    if (fragment.isEmpty()) {
+      return root;
+    }
+    if (!fragment.startsWith("/")) {
+      return null; // an anchor: not followed
+    }
+    try {
+      fragment = java.net.URLDecoder.decode(fragment.replace("+", "%2B"),
+          java.nio.charset.StandardCharsets.UTF_8);
+      JsonNode target = root.at(fragment);
+      return target.isMissingNode() ? null : target;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The compiled patternProperties; an empty list if none; null if one cannot compile. */
+  private static List<Pattern> patterns(JsonNode patternProperties) {
+    List<Pattern> patterns = new ArrayList<>();
+    if (patternProperties == null || !patternProperties.isObject()) {
+      return patterns;
+    }
+    for (Iterator<String> it = patternProperties.fieldNames(); it.hasNext(); ) {
+      try {
+        patterns.add(Pattern.compile(it.next()));
+      } catch (PatternSyntaxException e) {
+        return null; // cannot tell which keys are allowed: drop nothing
+      }
+    }
+    return patterns;
+  }
+}

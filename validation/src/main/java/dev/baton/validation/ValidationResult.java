@@ -1,0 +1,83 @@
+package dev.baton.validation;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What {@link JsonValidator#validate(String)} found: the bound value, the repaired JSON, every
+ * change made and every problem left.
+ *
+ * <ul>
+ *   <li>{@link #isValid()}: no problems — the repaired JSON validates against the schema and
+ *       was bound to the target type.
+ *   <li>{@link #value()}: the bound value, present only when valid (and the JSON is not
+ *       {@code null}). A value is never bound from JSON that failed the schema, so a missing
+ *       required primitive is a problem, never a silent {@code 0} or {@code false}.
+ *   <li>{@link #json()}: the repaired JSON, present whenever the input could be read as JSON,
+ *       valid or not.
+ * </ul>
+ *
+ * <p>Immutable (its lists are unmodifiable), and so thread-safe if {@code T} is.
+ *
+ * @param <T> the target type
+ */
+public final class ValidationResult<T> {
+  private final T value;
+  private final String json;
+  private final List<Change> changes;
+  private final List<Problem> problems;
+
+  ValidationResult(T value, String json, List<Change> changes, List<Problem> problems) {
+    this.value = value;
+    this.json = json;
+    this.changes = List.copyOf(changes);
+    this.problems = List.copyOf(problems);
+  }
+
+  /** True when nothing is left wrong: the (repaired) JSON validates and was bound. */
+  public boolean isValid() {
+    return problems.isEmpty();
+  }
+
+  /** The bound value; empty unless {@link #isValid()} (or when the JSON is {@code null}). */
+  public Optional<T> value() {
+    return Optional.ofNullable(value);
+  }
+
+  /**
+   * The bound value, or a {@link ValidationException} listing every problem.
+   *
+   * @throws ValidationException if the result is not valid or the JSON is {@code null}
+   */
+  public T orElseThrow() {
+    if (!isValid()) {
+      throw new ValidationException("invalid: " + problems.stream()
+          .map(Problem::toString).collect(Collectors.joining("; ")));
+    }
+    if (value == null) {
+      throw new ValidationException("valid, but the JSON is null: there is no value");
+    }
+    return value;
+  }
+
+  /** The JSON after repair (compact); empty when the input could not be read as JSON at all. */
+  public Optional<String> json() {
+    return Optional.ofNullable(json);
+  }
+
+  /** Every repair made, in order; empty under {@link RepairPolicy#strict()}. */
+  public List<Change> changes() {
+    return changes;
+  }
+
+  /** What is left wrong; empty if and only if {@link #isValid()}. */
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  @Override
+  public String toString() {
+    return "ValidationResult[valid=" + isValid() + ", changes=" + changes + ", problems=" + problems + "]";
+  }
+}
