@@ -129,7 +129,12 @@ public abstract class AbstractLockProvider implements LockProvider {
     if (Thread.interrupted()) {
       throw new InterruptedException("interrupted before acquiring " + name);
     }
-    Optional<? extends AbstractLease> first = attempt(name, leaseTime);
+    Optional<? extends AbstractLease> first;
+    try {
+      first = attempt(name, leaseTime);
+    } catch (LockUnavailableException e) {
+      throw interruptedOr(e, name);
+    }
     if (first.isPresent()) {
       return Optional.of(granted(first.get(), Duration.ZERO));
     }
@@ -141,7 +146,7 @@ public abstract class AbstractLockProvider implements LockProvider {
       lease = doAwait(name, leaseTime, deadline);
     } catch (LockUnavailableException e) {
       fire(LockEvent.Type.STORE_DOWN, name, 0, Duration.ZERO, e);
-      throw e;
+      throw interruptedOr(e, name);
     }
     Duration waited = Duration.ofNanos(System.nanoTime() - begin);
     fire(LockEvent.Type.WAITED, name, 0, waited, null);
@@ -150,6 +155,20 @@ public abstract class AbstractLockProvider implements LockProvider {
       return Optional.empty();
     }
     return Optional.of(granted(lease.get(), waited));
+  }
+
+  /**
+   * A client interrupted inside a store call (a connection being opened, a socket read) often
+   * reports the interrupt as an outage; for a waiting caller the interrupt flag decides.
+   */
+  private static LockUnavailableException interruptedOr(LockUnavailableException e, String name)
+      throws InterruptedException {
+    if (Thread.interrupted()) {
+      InterruptedException interrupted = new InterruptedException("interrupted while acquiring " + name);
+      interrupted.addSuppressed(e);
+      throw interrupted;
+    }
+    return e;
   }
 
   private Optional<? extends AbstractLease> attempt(String name, Duration leaseTime) {
