@@ -1,24 +1,19 @@
 package dev.baton.cache.redis;
 
 import dev.baton.cache.CacheStore;
+import dev.baton.locks.redis.RedisClients;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The Redis store of a {@code StampedeCache}: one string key per entry, written with
@@ -65,7 +60,7 @@ public final class RedisCacheStore implements CacheStore {
 
   /** A builder for a store that creates, and closes, its own client for {@code uri}. */
   public static Builder builder(String uri) {
-    return new Builder(parse(uri), null);
+    return new Builder(RedisClients.parse(uri), null);
   }
 
   /**
@@ -142,28 +137,6 @@ public final class RedisCacheStore implements CacheStore {
     }
   }
 
-  private static URI parse(String uri) {
-    Objects.requireNonNull(uri, "uri must not be null");
-    URI parsed;
-    try {
-      parsed = new URI(uri);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a Redis URI: " + redact(uri), e);
-    }
-    if (!JedisURIHelper.isRedisScheme(parsed) && !JedisURIHelper.isRedisSSLScheme(parsed)) {
-      throw new IllegalArgumentException("not a Redis URI (redis:// or rediss://): " + redact(uri));
-    }
-    if (parsed.getHost() == null || parsed.getPort() < 0) {
-      throw new IllegalArgumentException("a Redis URI needs a host and a port: " + redact(uri));
-    }
-    return parsed;
-  }
-
-  /** The URI without its password, for messages. */
-  private static String redact(String uri) {
-    return uri.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
-  }
-
   @Override
   public String toString() {
     return "RedisCacheStore[prefix " + prefix + "]";
@@ -230,36 +203,7 @@ public final class RedisCacheStore implements CacheStore {
     }
 
     private UnifiedJedis createClient() {
-      int millis = (int) timeout.toMillis();
-      DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis(millis)
-          .socketTimeoutMillis(millis)
-          .blockingSocketTimeoutMillis(0)
-          .database(JedisURIHelper.getDBIndex(uri))
-          .clientName("baton-cache");
-      if (tls != null || JedisURIHelper.isRedisSSLScheme(uri)) {
-        SSLParameters parameters = new SSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        config.ssl(true).sslParameters(parameters);
-        if (tls != null) {
-          config.sslSocketFactory(tls.getSocketFactory());
-        }
-      }
-      String password = JedisURIHelper.getPassword(uri);
-      if (password != null) {
-        config.user(JedisURIHelper.getUser(uri)).password(password);
-      }
-      GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-      pool.setMaxTotal(maxConnections);
-      pool.setMaxIdle(maxConnections);
-      pool.setMaxWait(timeout);
-      pool.setBlockWhenExhausted(true);
-      pool.setJmxEnabled(false);
-      return RedisClient.builder()
-          .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-          .clientConfig(config.build())
-          .poolConfig(pool)
-          .build();
+      return RedisClients.create(uri, timeout, maxConnections, tls, "baton-cache");
     }
   }
 }

@@ -8,7 +8,6 @@ import dev.baton.locks.spi.LockArguments;
 import dev.baton.locks.spi.LockProviderBuilder;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -17,15 +16,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * Leases on Redis. Acquisition is one atomic script (SET NX PX of a random owner token, and
@@ -73,7 +67,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
 
   /** A builder for a provider that creates, and closes, its own client for {@code uri}. */
   public static Builder builder(String uri) {
-    return new Builder(parse(uri), null);
+    return new Builder(RedisClients.parse(uri), null);
   }
 
   /**
@@ -269,29 +263,6 @@ public final class RedisLockProvider extends AbstractLockProvider {
     return Long.toString((nanos + 999_999) / 1_000_000);
   }
 
-  private static URI parse(String uri) {
-    Objects.requireNonNull(uri, "uri must not be null");
-    URI parsed;
-    try {
-      parsed = new URI(uri);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a Redis URI: " + redact(uri), e);
-    }
-    if (!JedisURIHelper.isRedisScheme(parsed) && !JedisURIHelper.isRedisSSLScheme(parsed)) {
-      throw new IllegalArgumentException(
-          "not a Redis URI (redis:// or rediss://): " + redact(uri));
-    }
-    if (parsed.getHost() == null || parsed.getPort() < 0) {
-      throw new IllegalArgumentException("a Redis URI needs a host and a port: " + redact(uri));
-    }
-    return parsed;
-  }
-
-  /** The URI without its password, for messages. */
-  private static String redact(String uri) {
-    return uri.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
-  }
-
   /** Configures a {@link RedisLockProvider}. Not thread-safe. */
   public static final class Builder extends LockProviderBuilder<Builder> {
     private final URI uri;
@@ -367,37 +338,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
     }
 
     private UnifiedJedis createClient() {
-      int millis = (int) timeout.toMillis();
-      DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-          .connectionTimeoutMillis(millis)
-          .socketTimeoutMillis(millis)
-          .blockingSocketTimeoutMillis(0)
-          .database(JedisURIHelper.getDBIndex(uri))
-          .clientName("baton-locks");
-      if (tls != null || JedisURIHelper.isRedisSSLScheme(uri)) {
-        SSLParameters parameters = new SSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // verify the host name
-        config.ssl(true).sslParameters(parameters);
-        if (tls != null) {
-          config.sslSocketFactory(tls.getSocketFactory());
-        }
-      }
-      String user = JedisURIHelper.getUser(uri);
-      String password = JedisURIHelper.getPassword(uri);
-      if (password != null) {
-        config.user(user).password(password);
-      }
-      GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-      pool.setMaxTotal(maxConnections);
-      pool.setMaxIdle(maxConnections);
-      pool.setMaxWait(timeout);
-      pool.setBlockWhenExhausted(true);
-      pool.setJmxEnabled(false);
-      return RedisClient.builder()
-          .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-          .clientConfig(config.build())
-          .poolConfig(pool)
-          .build();
+      return RedisClients.create(uri, timeout, maxConnections, tls, "baton-locks");
     }
   }
 
