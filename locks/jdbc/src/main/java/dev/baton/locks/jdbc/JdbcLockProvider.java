@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 
@@ -57,11 +58,13 @@ public final class JdbcLockProvider extends AbstractLockProvider {
 
   private final Backend backend;
   private final Strategy strategy;
+  private final Schema schema;
 
   private JdbcLockProvider(Builder builder, Strategy strategy, Schema schema, Connector connector,
       boolean sequence) {
     super(builder, Ticker.system());
     this.strategy = strategy;
+    this.schema = schema;
     this.backend = switch (strategy) {
       case POSTGRESQL_ADVISORY -> new SessionLocks(this, connector, new PostgresSessions(schema),
           builder.sessions, builder.heartbeat);
@@ -85,6 +88,29 @@ public final class JdbcLockProvider extends AbstractLockProvider {
   /** The strategy in use (never {@link Strategy#AUTO}). */
   public Strategy strategy() {
     return strategy;
+  }
+
+  /**
+   * Locks {@code name} until the end of {@code connection}'s current transaction, in this
+   * provider's namespace, lock table and token sequence, waiting up to {@code maxWait} (zero:
+   * one attempt). Like {@link JdbcLocks#lockInTransaction}, which uses the default names, but
+   * it excludes this provider's leases of the same name (and those of every provider built
+   * alike) where the strategy allows: {@code pg_advisory_xact_lock} on the provider's key for
+   * {@link Strategy#POSTGRESQL_ADVISORY}, the provider's lock-table row for
+   * {@link Strategy#LOCK_TABLE}. For {@link Strategy#MYSQL_GET_LOCK} it locks the row of the
+   * provider's lock table, which does not exclude {@code GET_LOCK} leases: one kind per name.
+   * The connection is the caller's, to the same database, with auto-commit off; it does not
+   * come from, or count against, the provider's sessions.
+   *
+   * @return the fencing token, or empty if the name stayed held for {@code maxWait}
+   * @throws IllegalStateException if the connection is in auto-commit mode
+   * @throws IllegalArgumentException if the connection is to another kind of database than the
+   *     provider's strategy needs
+   * @throws LockException if the database fails the statement
+   */
+  public OptionalLong lockInTransaction(Connection connection, String name, Duration maxWait) {
+    ensureOpen();
+    return JdbcLocks.lock(connection, name, maxWait, strategy, schema);
   }
 
   @Override

@@ -40,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * which a rollback does not take back; the lock table's row, whose increment a rollback does
  * undo (the next holder may then see the same token as a rolled-back one). The lock table or
  * sequence must exist: building a {@link JdbcLockProvider} on the database creates them, or see
- * the README for their DDL. Uses the default namespace, table and sequence names. Thread-safe
+ * the README for their DDL. Uses the default namespace, table and sequence names; for a
+ * provider's own, call {@link JdbcLockProvider#lockInTransaction} on it. Thread-safe
  * (stateless); a connection must not be used by two threads at once.
  */
 public final class JdbcLocks {
@@ -61,6 +62,16 @@ public final class JdbcLocks {
    *     then be rolled back by the database, e.g. on a deadlock)
    */
   public static OptionalLong lockInTransaction(Connection connection, String name, Duration maxWait) {
+    return lock(connection, name, maxWait, null, null);
+  }
+
+  /**
+   * Locks in {@code connection}'s transaction with {@code provider}'s namespace, table and
+   * sequence, or the defaults when {@code provider} is null; see
+   * {@link JdbcLockProvider#lockInTransaction}.
+   */
+  static OptionalLong lock(Connection connection, String name, Duration maxWait,
+      JdbcLockProvider.Strategy providerStrategy, Schema providerSchema) {
     Objects.requireNonNull(connection, "connection must not be null");
     LockArguments.checkName(name);
     LockArguments.checkMaxWait(maxWait);
@@ -70,20 +81,27 @@ public final class JdbcLocks {
             + " is in auto-commit mode: call setAutoCommit(false) first");
       }
       String product = connection.getMetaData().getDatabaseProductName();
-      if (JdbcLockProvider.Builder.pick(product) == JdbcLockProvider.Strategy.POSTGRESQL_ADVISORY) {
-        return postgres(connection, name, maxWait);
+      JdbcLockProvider.Strategy nativeStrategy = JdbcLockProvider.Builder.pick(product);
+      JdbcLockProvider.Strategy strategy = providerStrategy == null ? nativeStrategy : providerStrategy;
+      if (strategy != JdbcLockProvider.Strategy.LOCK_TABLE && strategy != nativeStrategy) {
+        throw new IllegalArgumentException("the connection is to " + product
+            + ", but the provider locks with " + strategy + ": use a connection to its database");
       }
-      Schema schema = new Schema(NAMESPACE, DEFAULT_TABLE, DEFAULT_SEQUENCE, Dialect.of(product, null, true));
+      Schema schema = providerSchema != null ? providerSchema
+          : new Schema(NAMESPACE, DEFAULT_TABLE, DEFAULT_SEQUENCE, Dialect.of(product, null, true));
+      if (strategy == JdbcLockProvider.Strategy.POSTGRESQL_ADVISORY) {
+        return postgres(connection, schema, name, maxWait);
+      }
       return lockTableRow(connection, schema, name, maxWait);
     } catch (SQLException e) {
       throw Connector.failure("locking " + name + " in the transaction", e, connection);
     }
   }
 
-  private static OptionalLong postgres(Connection connection, String name, Duration maxWait)
-      throws SQLException {
-    long key = LockKeys.advisoryKey(NAMESPACE, name);
-    String sequence = DEFAULT_SEQUENCE;
+  private static OptionalLong postgres(Connection connection, Schema schema, String name,
+      Duration maxWait) throws SQLException {
+    long key = LockKeys.advisoryKey(schema.namespace, name);
+    String sequence = schema.tokenSequence;
     if (maxWait.isZero()) {
       Long token = Sql.queryLong(connection,
           "SELECT CASE WHEN pg_try_advisory_xact_lock(?) THEN nextval('" + sequence + "') END", key);

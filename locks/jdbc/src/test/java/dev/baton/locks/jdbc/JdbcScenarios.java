@@ -133,4 +133,47 @@ abstract class JdbcScenarios {
       assertThrows(IllegalStateException.class, () -> JdbcLocks.lockInTransaction(first, name, Duration.ZERO));
     }
   }
+
+  @Test
+  void aProvidersTransactionScopedLockUsesItsNamespaceAndExcludesItsLeases() throws Exception {
+    String name = unique("namespaced-in-tx");
+    boolean excludesLeases = expectedStrategy() != JdbcLockProvider.Strategy.MYSQL_GET_LOCK;
+    try (JdbcLockProvider teamA = JdbcLockProvider.builder(dataSource()).namespace("team-a").build();
+        JdbcLockProvider teamA2 = JdbcLockProvider.builder(dataSource()).namespace("team-a").build();
+        JdbcLockProvider defaults = JdbcLockProvider.create(dataSource());
+        Connection first = dataSource().getConnection();
+        Connection second = dataSource().getConnection()) {
+      first.setAutoCommit(false);
+      second.setAutoCommit(false);
+      long token = teamA.lockInTransaction(first, name, Duration.ZERO).orElseThrow();
+      assertTrue(token > 0);
+      assertTrue(teamA2.lockInTransaction(second, name, Duration.ofMillis(200)).isEmpty(),
+          "the same namespace is the same lock");
+      assertTrue(JdbcLocks.lockInTransaction(second, name, Duration.ZERO).isPresent(),
+          "the default namespace is another lock");
+      second.rollback();
+      if (excludesLeases) {
+        assertTrue(teamA2.tryAcquire(name, LONG).isEmpty(),
+            "a lease in the namespace was granted while a transaction holds the name");
+      }
+      Lease otherNamespace = defaults.tryAcquire(name, LONG).orElseThrow(
+          () -> new AssertionError("a lease in the default namespace must not be blocked"));
+      assertTrue(otherNamespace.release());
+      first.rollback();
+
+      Lease lease = teamA2.tryAcquire(name, LONG).orElseThrow(
+          () -> new AssertionError("the rollback did not free the name"));
+      if (excludesLeases) {
+        assertTrue(teamA.lockInTransaction(first, name, Duration.ofMillis(200)).isEmpty(),
+            "a transaction took the name while a lease in the namespace holds it");
+        first.rollback();
+      }
+      assertTrue(lease.release());
+      assertTrue(teamA.lockInTransaction(first, name, Duration.ZERO).isPresent(), "the release did not free it");
+      first.commit();
+      teamA.close();
+      assertThrows(IllegalStateException.class,
+          () -> teamA.lockInTransaction(second, name, Duration.ZERO), "a closed provider refuses");
+    }
+  }
 }
