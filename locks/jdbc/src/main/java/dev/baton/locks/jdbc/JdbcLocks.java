@@ -161,35 +161,30 @@ public final class JdbcLocks {
     String create = "INSERT INTO " + schema.lockTable
         + " (lock_key, lock_name, owner_id, token, expires_at) VALUES (?, ?, NULL, 1, 0)";
     long pause = TimeUnit.MILLISECONDS.toNanos(2);
+    // InnoDB (REPEATABLE READ): an UPDATE that finds no row locks the gap around the key until
+    // the transaction ends, and other transactions' new rows for other names in that gap wait
+    // on it. So a name without a row is inserted first, which locks the new row alone.
+    boolean insertFirst = innodb && Sql.queryLong(connection,
+        "SELECT 1 FROM " + schema.lockTable + " WHERE lock_key = ?", key) == null;
     while (true) {
       long left = deadline - System.nanoTime();
       int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L));
       if (innodb) {
         innodbLockWait(connection, seconds);
       }
-      try (PreparedStatement update = connection.prepareStatement(take)) {
-        // The row lock of another transaction is waited for at the server, within maxWait
-        // rounded up to whole seconds.
-        update.setQueryTimeout(seconds);
-        update.setString(1, key);
-        if (update.executeUpdate() == 1) {
-          return OptionalLong.of(Sql.queryLong(connection,
-              "SELECT token FROM " + schema.lockTable + " WHERE lock_key = ?", key));
-        }
-      } catch (SQLException e) {
-        if (!isLockWaitTimeout(e)) {
-          throw e;
-        }
-      }
-      try {
-        Sql.update(connection, create, key, name);
+      Created created = insertFirst ? create(connection, create, key, name) : Created.EXISTS;
+      insertFirst = false;
+      if (created == Created.YES) {
         return OptionalLong.of(1);
-      } catch (SQLException e) {
-        if (!Dialect.isDuplicateKey(e) && !isLockWaitTimeout(e)) {
-          throw e;
-        }
       }
-      // The row exists and a provider's lease holds it: poll, as the lock table's waiters do.
+      // EXISTS: take the row. BUSY: another transaction is creating it; this round is spent.
+      if (created == Created.EXISTS && (taken(connection, take, key, seconds)
+          || create(connection, create, key, name) == Created.YES)) {
+        return OptionalLong.of(Sql.queryLong(connection,
+            "SELECT token FROM " + schema.lockTable + " WHERE lock_key = ?", key));
+      }
+      // The row exists and a lease or another transaction holds it: poll, as the lock table's
+      // waiters do.
       left = deadline - System.nanoTime();
       if (left <= 0) {
         return OptionalLong.empty();
@@ -199,6 +194,41 @@ public final class JdbcLocks {
         throw new LockException("interrupted while waiting for " + name + " in the transaction");
       }
       pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
+    }
+  }
+
+  private enum Created { YES, EXISTS, BUSY }
+
+  /** The conditional UPDATE of the name's row; another transaction's row lock is waited for. */
+  private static boolean taken(Connection connection, String take, String key, int seconds)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(take)) {
+      // The row lock of another transaction is waited for at the server, within maxWait
+      // rounded up to whole seconds.
+      update.setQueryTimeout(seconds);
+      update.setString(1, key);
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      if (!isLockWaitTimeout(e)) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  private static Created create(Connection connection, String create, String key, String name)
+      throws SQLException {
+    try {
+      Sql.update(connection, create, key, name);
+      return Created.YES;
+    } catch (SQLException e) {
+      if (Dialect.isDuplicateKey(e)) {
+        return Created.EXISTS;
+      }
+      if (isLockWaitTimeout(e)) {
+        return Created.BUSY;
+      }
+      throw e;
     }
   }
 

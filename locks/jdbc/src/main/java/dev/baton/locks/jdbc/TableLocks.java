@@ -33,6 +33,10 @@ final class TableLocks implements Backend {
   private final Connector connector;
   private final Schema schema;
   private final long maxPauseNanos;
+  /** How long a statement waits for a row lock held by a transaction (lockInTransaction). */
+  private final int rowWaitSeconds;
+  /** The network timeout of this backend's connections: above the row wait. */
+  private final Duration networkLimit;
   private final String grantFree;
   private final String insertNew;
   private final String readToken;
@@ -47,6 +51,9 @@ final class TableLocks implements Backend {
     this.connector = connector;
     this.schema = schema;
     this.maxPauseNanos = Math.max(FIRST_PAUSE_NANOS, pollInterval.toNanos());
+    this.rowWaitSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connector.timeout().toSeconds() / 2));
+    Duration aboveRowWait = Duration.ofSeconds(rowWaitSeconds + 1L);
+    this.networkLimit = connector.timeout().compareTo(aboveRowWait) >= 0 ? connector.timeout() : aboveRowWait;
     String table = schema.lockTable;
     String now = "(" + schema.dialect.clock() + ")";
     this.grantFree = "UPDATE " + table + " SET owner_id = ?, token = token + 1, expires_at = " + now
@@ -67,14 +74,14 @@ final class TableLocks implements Backend {
     long millis = ceilMillis(leaseTime);
     try (Connection connection = open()) {
       Long token = null;
-      if (Sql.update(connection, grantFree, owner, millis, key) == 1) {
+      if (Sql.updateWithin(rowWaitSeconds, connection, grantFree, owner, millis, key) == 1) {
         token = Sql.queryLong(connection, readToken, key, owner);
         if (token == null) {
           throw new SQLException("the row of " + name + " lost its new owner " + owner + " at once");
         }
       } else {
         try {
-          Sql.update(connection, insertNew, key, name, owner, millis);
+          Sql.updateWithin(rowWaitSeconds, connection, insertNew, key, name, owner, millis);
           token = 1L;
         } catch (SQLException e) {
           if (Dialect.isDuplicateKey(e)) {
@@ -158,7 +165,7 @@ final class TableLocks implements Backend {
   private Connection open() throws SQLException {
     Connection connection = connector.open();
     try {
-      connector.limitNetworkWait(connection, connector.timeout());
+      connector.limitNetworkWait(connection, networkLimit);
     } catch (SQLException | RuntimeException e) {
       Connector.closeQuietly(connection);
       throw e;
@@ -185,7 +192,7 @@ final class TableLocks implements Backend {
     @Override
     boolean renew(Duration leaseTime) {
       try (Connection connection = open()) {
-        return Sql.update(connection, renew, ceilMillis(leaseTime), key, owner) == 1;
+        return Sql.updateWithin(rowWaitSeconds, connection, renew, ceilMillis(leaseTime), key, owner) == 1;
       } catch (SQLException e) {
         throw Connector.failure("renewing " + name + " in " + schema.lockTable, e);
       }
@@ -194,7 +201,7 @@ final class TableLocks implements Backend {
     @Override
     boolean unlock() {
       try (Connection connection = open()) {
-        boolean freed = Sql.update(connection, release, key, owner) == 1;
+        boolean freed = Sql.updateWithin(rowWaitSeconds, connection, release, key, owner) == 1;
         if (freed) {
           signalRelease();
         }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.locks.Lease;
 import java.sql.Connection;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,28 @@ class MariaDbScenariosTest extends JdbcScenarios {
       assertEquals(1L, Sql.queryLong(c, "SELECT token FROM baton_lock WHERE lock_name = ?", name),
           "MySQL's token is the name's row, created at 1");
       assertTrue(second.release());
+    }
+  }
+
+  @Test
+  void transactionScopedLocksOnNewNamesDoNotBlockEachOther() throws Exception {
+    // An empty table: under REPEATABLE READ an UPDATE that finds no row locks the gap around
+    // the key, here the whole table, and another transaction's INSERT of any name waits on it.
+    DataSource ds = dataSource();
+    Databases.execute(ds, "DROP TABLE IF EXISTS baton_lock_gap_test");
+    try (JdbcLockProvider locks = JdbcLockProvider.builder(ds).lockTable("baton_lock_gap_test").build();
+        Connection first = ds.getConnection();
+        Connection second = ds.getConnection()) {
+      first.setAutoCommit(false);
+      second.setAutoCommit(false);
+      assertTrue(locks.lockInTransaction(first, unique("gap-a"), Duration.ZERO).isPresent());
+      long begin = System.nanoTime();
+      assertTrue(locks.lockInTransaction(second, unique("gap-b"), Duration.ZERO).isPresent(),
+          "another name was blocked by the first transaction's lock");
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+      assertTrue(tookMillis < 900, "another name waited " + tookMillis + " ms for the first transaction");
+      first.commit();
+      second.commit();
     }
   }
 }
