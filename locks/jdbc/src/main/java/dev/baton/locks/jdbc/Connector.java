@@ -51,6 +51,10 @@ final class Connector implements AutoCloseable {
     this.embedded = embedded;
   }
 
+  boolean embedded() {
+    return embedded;
+  }
+
   /** Whether a JDBC URL names a database inside this JVM (H2, HSQLDB, Derby, SQLite files). */
   static boolean isEmbedded(String url) {
     if (url == null) {

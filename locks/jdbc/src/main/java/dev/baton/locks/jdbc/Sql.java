@@ -47,12 +47,14 @@ final class Sql {
   /**
    * An update the server abandons after {@code seconds} (JDBC query timeout): bounds a wait for
    * another transaction's row lock below the network timeout, so it ends as a timeout error
-   * (see {@link JdbcLocks#isLockWaitTimeout}) and not as a dropped connection.
+   * (see {@link JdbcLocks#isLockWaitTimeout}) and not as a dropped connection. Zero: no limit.
    */
   static int updateWithin(int seconds, Connection connection, String sql, Object... parameters)
       throws SQLException {
     try (PreparedStatement statement = prepare(connection, sql, parameters)) {
-      statement.setQueryTimeout(seconds);
+      if (seconds > 0) {
+        statement.setQueryTimeout(seconds);
+      }
       return statement.executeUpdate();
     }
   }

@@ -51,7 +51,9 @@ final class TableLocks implements Backend {
     this.connector = connector;
     this.schema = schema;
     this.maxPauseNanos = Math.max(FIRST_PAUSE_NANOS, pollInterval.toNanos());
-    this.rowWaitSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connector.timeout().toSeconds() / 2));
+    // An embedded database has no network timeout to stay under, and its own lock timeout.
+    this.rowWaitSeconds = connector.embedded() ? 0
+        : (int) Math.max(1, Math.min(Integer.MAX_VALUE, connector.timeout().toSeconds() / 2));
     Duration aboveRowWait = Duration.ofSeconds(rowWaitSeconds + 1L);
     this.networkLimit = connector.timeout().compareTo(aboveRowWait) >= 0 ? connector.timeout() : aboveRowWait;
     String table = schema.lockTable;
