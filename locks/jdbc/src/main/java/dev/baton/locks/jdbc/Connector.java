@@ -128,6 +128,49 @@ final class Connector implements AutoCloseable {
   }
 
   /**
+   * A connection of the DataSource for one operation, with every socket read bounded to
+   * {@code limit}; closing it gives the connection back with its own network timeout again,
+   * so a pooled connection does not keep Baton's.
+   */
+  Borrowed borrow(Duration limit) throws SQLException {
+    Connection connection = open();
+    try {
+      int previous = embedded ? -1 : connection.getNetworkTimeout();
+      limitNetworkWait(connection, limit);
+      return new Borrowed(connection, previous);
+    } catch (SQLFeatureNotSupportedException | UnsupportedOperationException | AbstractMethodError e) {
+      return new Borrowed(connection, -1); // no network timeouts in this driver
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /** See {@link #borrow}. */
+  final class Borrowed implements AutoCloseable {
+    final Connection connection;
+    private final int previousNetworkTimeout;
+
+    private Borrowed(Connection connection, int previousNetworkTimeout) {
+      this.connection = connection;
+      this.previousNetworkTimeout = previousNetworkTimeout;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try {
+        if (previousNetworkTimeout >= 0 && !connection.isClosed()) {
+          connection.setNetworkTimeout(executor, previousNetworkTimeout);
+        }
+      } catch (SQLException | RuntimeException e) {
+        log.debug("Could not restore the network timeout of a connection: {}", e.toString());
+      } finally {
+        connection.close();
+      }
+    }
+  }
+
+  /**
    * Bounds every socket read of {@code connection} to {@code limit}: a stalled server then
    * fails the statement instead of hanging it. Drivers without network timeouts are left as
    * they are (an embedded database cannot stall on a network).

@@ -325,8 +325,8 @@ public final class JdbcLockProvider extends AbstractLockProvider {
       Schema schema;
       Strategy chosen;
       boolean sequence;
-      try (Connection connection = connector.open()) {
-        connector.limitNetworkWait(connection, timeout);
+      try (Connector.Borrowed borrowed = connector.borrow(timeout)) {
+        Connection connection = borrowed.connection;
         product = connection.getMetaData().getDatabaseProductName();
         connector.embedded(Connector.isEmbedded(connection.getMetaData().getURL()));
         chosen = strategy == Strategy.AUTO ? pick(product) : strategy;

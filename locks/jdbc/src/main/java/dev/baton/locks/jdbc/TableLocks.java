@@ -74,7 +74,8 @@ final class TableLocks implements Backend {
     String key = LockKeys.tableKey(schema.namespace, name);
     String owner = UUID.randomUUID().toString();
     long millis = ceilMillis(leaseTime);
-    try (Connection connection = open()) {
+    try (Connector.Borrowed borrowed = open()) {
+      Connection connection = borrowed.connection;
       Long token = null;
       if (Sql.updateWithin(rowWaitSeconds, connection, grantFree, owner, millis, key) == 1) {
         token = Sql.queryLong(connection, readToken, key, owner);
@@ -164,15 +165,8 @@ final class TableLocks implements Backend {
     connector.close();
   }
 
-  private Connection open() throws SQLException {
-    Connection connection = connector.open();
-    try {
-      connector.limitNetworkWait(connection, networkLimit);
-    } catch (SQLException | RuntimeException e) {
-      Connector.closeQuietly(connection);
-      throw e;
-    }
-    return connection;
+  private Connector.Borrowed open() throws SQLException {
+    return connector.borrow(networkLimit);
   }
 
   private static long ceilMillis(Duration d) {
@@ -193,7 +187,8 @@ final class TableLocks implements Backend {
 
     @Override
     boolean renew(Duration leaseTime) {
-      try (Connection connection = open()) {
+      try (Connector.Borrowed borrowed = open()) {
+        Connection connection = borrowed.connection;
         return Sql.updateWithin(rowWaitSeconds, connection, renew, ceilMillis(leaseTime), key, owner) == 1;
       } catch (SQLException e) {
         throw Connector.failure("renewing " + name + " in " + schema.lockTable, e);
@@ -202,7 +197,8 @@ final class TableLocks implements Backend {
 
     @Override
     boolean unlock() {
-      try (Connection connection = open()) {
+      try (Connector.Borrowed borrowed = open()) {
+        Connection connection = borrowed.connection;
         boolean freed = Sql.updateWithin(rowWaitSeconds, connection, release, key, owner) == 1;
         if (freed) {
           signalRelease();
