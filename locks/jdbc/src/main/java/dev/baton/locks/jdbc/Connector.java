@@ -135,11 +135,9 @@ final class Connector implements AutoCloseable {
   Borrowed borrow(Duration limit) throws SQLException {
     Connection connection = open();
     try {
-      int previous = embedded ? -1 : connection.getNetworkTimeout();
+      int previous = networkTimeout(connection);
       limitNetworkWait(connection, limit);
       return new Borrowed(connection, previous);
-    } catch (SQLFeatureNotSupportedException | UnsupportedOperationException | AbstractMethodError e) {
-      return new Borrowed(connection, -1); // no network timeouts in this driver
     } catch (SQLException | RuntimeException e) {
       closeQuietly(connection);
       throw e;
@@ -159,14 +157,33 @@ final class Connector implements AutoCloseable {
     @Override
     public void close() throws SQLException {
       try {
-        if (previousNetworkTimeout >= 0 && !connection.isClosed()) {
-          connection.setNetworkTimeout(executor, previousNetworkTimeout);
-        }
-      } catch (SQLException | RuntimeException e) {
-        log.debug("Could not restore the network timeout of a connection: {}", e.toString());
+        restoreNetworkWait(connection, previousNetworkTimeout);
       } finally {
         connection.close();
       }
+    }
+  }
+
+  /** The connection's network timeout in ms, or -1 if the driver has none (or it is embedded). */
+  int networkTimeout(Connection connection) throws SQLException {
+    if (embedded) {
+      return -1;
+    }
+    try {
+      return connection.getNetworkTimeout();
+    } catch (SQLFeatureNotSupportedException | UnsupportedOperationException | AbstractMethodError e) {
+      return -1;
+    }
+  }
+
+  /** Sets the network timeout {@link #networkTimeout} read; failures are only logged. */
+  void restoreNetworkWait(Connection connection, int previous) {
+    try {
+      if (previous >= 0 && !connection.isClosed()) {
+        connection.setNetworkTimeout(executor, previous);
+      }
+    } catch (SQLException | RuntimeException | AbstractMethodError e) {
+      log.debug("Could not restore the network timeout of a connection: {}", e.toString());
     }
   }
 

@@ -101,4 +101,11 @@ final class PostgresSessions implements SessionDialect {
         + " AND granted AND pid = pg_backend_pid() AND classid::bigint = ? AND objid::bigint = ?"
         + " AND objsubid = 1)", k >>> 32, k & 0xFFFF_FFFFL);
   }
+
+  @Override
+  public void reset(Connection connection) throws SQLException {
+    Sql.execute(connection, "SELECT pg_advisory_unlock_all()");
+    Sql.execute(connection, "RESET lock_timeout");
+    Sql.execute(connection, "RESET baton.session_probe");
+  }
 }

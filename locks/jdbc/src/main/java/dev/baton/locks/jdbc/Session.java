@@ -13,6 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Session {
   final Connection connection;
   final long serverId;
+  /** The connection's network timeout when the DataSource gave it, or -1 if unknown. */
+  final int networkTimeoutBefore;
   final ReentrantLock lock = new ReentrantLock();
   final Set<SessionGrant> grants = ConcurrentHashMap.newKeySet();
   /** The connection failed: its locks are gone with it. Set under {@link #lock}. */
@@ -20,9 +22,10 @@ final class Session {
   /** No longer used for new grants (it held nothing and there were enough). Under {@link #lock}. */
   volatile boolean retired;
 
-  Session(Connection connection, long serverId) {
+  Session(Connection connection, long serverId, int networkTimeoutBefore) {
     this.connection = connection;
     this.serverId = serverId;
+    this.networkTimeoutBefore = networkTimeoutBefore;
   }
 
   boolean usable() {

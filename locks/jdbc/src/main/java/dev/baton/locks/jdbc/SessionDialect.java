@@ -36,4 +36,10 @@ interface SessionDialect {
 
   /** Whether this session holds the key: the owner check of a renewal. */
   boolean holds(Connection connection, Object key) throws SQLException;
+
+  /**
+   * Before the connection goes back to the DataSource (a pool, maybe the application's): frees
+   * every session lock still on it and undoes the session settings Baton made.
+   */
+  void reset(Connection connection) throws SQLException;
 }

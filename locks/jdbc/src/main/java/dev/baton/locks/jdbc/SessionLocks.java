@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionLocks implements Backend {
   private static final Logger log = LoggerFactory.getLogger(SessionLocks.class);
+  private static final Duration RESET_WAIT = Duration.ofSeconds(1);
   static final long SLICE_MILLIS = 250;
   private static final int MAX_SPARE = 2;
   private static final Object PENDING = new Object();
@@ -407,7 +408,7 @@ final class SessionLocks implements Backend {
     waiting.add(session);
     if (provider.closing()) { // close() may have missed it
       waiting.remove(session);
-      Connector.closeQuietly(session.connection);
+      giveBack(session);
       throw provider.closed();
     }
     return session;
@@ -417,8 +418,9 @@ final class SessionLocks implements Backend {
     Connection connection = null;
     try {
       connection = connector.open();
+      int before = connector.networkTimeout(connection);
       connector.limitNetworkWait(connection, networkWait);
-      return new Session(connection, dialect.open(connection));
+      return new Session(connection, dialect.open(connection), before);
     } catch (SQLException e) {
       if (connection != null) {
         Connector.closeQuietly(connection);
@@ -444,7 +446,7 @@ final class SessionLocks implements Backend {
     } finally {
       session.lock.unlock();
     }
-    recycle(new Session(session.connection, session.serverId));
+    recycle(new Session(session.connection, session.serverId, session.networkTimeoutBefore));
   }
 
   private void recycle(Session session) {
@@ -452,13 +454,31 @@ final class SessionLocks implements Backend {
       return;
     }
     if (provider.closing() || spare.size() >= MAX_SPARE) {
-      Connector.closeQuietly(session.connection);
+      giveBack(session);
       return;
     }
     spare.addFirst(session);
     if (provider.closing() && spare.remove(session)) {
-      Connector.closeQuietly(session.connection);
+      giveBack(session);
     }
+  }
+
+  /**
+   * Closes a working session's connection, which gives it back to the DataSource, maybe the
+   * application's pool: first without any session lock or setting of Baton's. A failure here
+   * only means the connection is closed as it is (a pool then usually discards it).
+   */
+  private void giveBack(Session session) {
+    try {
+      // A healthy server answers at once; an outage must not hold up close() for long.
+      connector.limitNetworkWait(session.connection, RESET_WAIT.compareTo(connector.timeout()) < 0
+          ? RESET_WAIT : connector.timeout());
+      dialect.reset(session.connection);
+      connector.restoreNetworkWait(session.connection, session.networkTimeoutBefore);
+    } catch (SQLException | RuntimeException e) {
+      log.debug("Could not reset {} before closing it: {}", session, e.toString());
+    }
+    Connector.closeQuietly(session.connection);
   }
 
   @Override
@@ -470,8 +490,13 @@ final class SessionLocks implements Backend {
     for (Session session : all) {
       session.lock.lock();
       try {
+        boolean broken = session.broken;
         session.broken = true;
-        Connector.closeQuietly(session.connection);
+        if (broken) {
+          Connector.closeQuietly(session.connection);
+        } else {
+          giveBack(session);
+        }
       } finally {
         session.lock.unlock();
       }

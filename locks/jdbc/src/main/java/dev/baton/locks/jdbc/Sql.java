@@ -38,6 +38,13 @@ final class Sql {
   }
 
   /** The update count of an INSERT, UPDATE or SET. */
+  /** A statement without parameters or results (SET, RESET, DO). */
+  static void execute(Connection connection, String sql) throws SQLException {
+    try (java.sql.Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
   static int update(Connection connection, String sql, Object... parameters) throws SQLException {
     try (PreparedStatement statement = prepare(connection, sql, parameters)) {
       return statement.executeUpdate();
