@@ -2,6 +2,8 @@ package dev.baton.tx;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One physical transaction: a connection taken from the DataSource, set up for the
@@ -13,6 +15,12 @@ final class OpenTransaction {
   final int attempt;
   /** Set when a joined nested unit of work failed: the transaction must not commit. */
   Throwable rollbackOnlyCause;
+  /** Reports the transaction once it is held longer than the threshold; cancelled at its end. */
+  volatile ScheduledFuture<?> watch;
+  /** Whether HELD_TOO_LONG was reported for this transaction (at most once). */
+  final AtomicBoolean reportedLong = new AtomicBoolean();
+  /** The thread that runs the transaction, for the long-transaction warning. */
+  final String threadName = Thread.currentThread().getName();
 
   private Boolean savedAutoCommit;
   private Boolean savedReadOnly;

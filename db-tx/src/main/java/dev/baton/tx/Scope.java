@@ -39,6 +39,7 @@ final class Scope implements TxScope {
     if (outer == null) {
       OpenTransaction tx = OpenTransaction.open(transactor, attempt);
       active.put(transactor.dataSource(), tx);
+      transactor.watch(tx);
       return new Scope(transactor, tx, Kind.OUTER, null, active);
     }
     switch (transactor.nesting()) {

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -221,14 +223,45 @@ public final class Transactor {
     }
   }
 
+  /** Starts watching an outermost transaction for the long-transaction threshold. */
+  void watch(OpenTransaction tx) {
+    try {
+      tx.watch = Watchdog.TIMER.schedule(() -> stillOpen(tx),
+          longTransactionThreshold.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // rejected: reported when the transaction ends instead
+      LOG.debug("could not watch a transaction: {}", e.toString());
+    }
+  }
+
+  /** The watchdog: the threshold passed while the transaction is still open. */
+  private void stillOpen(OpenTransaction tx) {
+    if (!tx.reportedLong.compareAndSet(false, true)) {
+      return;
+    }
+    Duration held = Duration.ofNanos(tx.heldNanos());
+    LOG.warn("transaction has held its connection for {} ms, over the threshold of {} ms, and is "
+        + "still open (attempt {}, thread {})", held.toMillis(), longTransactionThreshold.toMillis(),
+        tx.attempt, tx.threadName);
+    notify(new TxEvent(TxEvent.Type.HELD_TOO_LONG, tx.attempt, held, null));
+  }
+
   /** Called once an outermost transaction has given its connection back. */
   void ended(OpenTransaction tx, boolean committed, Throwable cause) {
+    ScheduledFuture<?> watch = tx.watch;
+    if (watch != null) {
+      watch.cancel(false);
+    }
     Duration held = Duration.ofNanos(tx.heldNanos());
     if (held.compareTo(longTransactionThreshold) > 0) {
-      LOG.warn("transaction held its connection for {} ms, over the threshold of {} ms "
-          + "(attempt {}, {})", held.toMillis(), longTransactionThreshold.toMillis(),
-          tx.attempt, committed ? "committed" : "rolled back");
-      notify(new TxEvent(TxEvent.Type.HELD_TOO_LONG, tx.attempt, held, cause));
+      if (tx.reportedLong.compareAndSet(false, true)) { // the watchdog was late or absent
+        LOG.warn("transaction held its connection for {} ms, over the threshold of {} ms "
+            + "(attempt {}, {})", held.toMillis(), longTransactionThreshold.toMillis(),
+            tx.attempt, committed ? "committed" : "rolled back");
+        notify(new TxEvent(TxEvent.Type.HELD_TOO_LONG, tx.attempt, held, cause));
+      } else {
+        LOG.warn("the long transaction ended after {} ms (attempt {}, {})", held.toMillis(),
+            tx.attempt, committed ? "committed" : "rolled back");
+      }
     }
     if (listener != null) {
       notify(new TxEvent(committed ? TxEvent.Type.COMMITTED : TxEvent.Type.ROLLED_BACK,
@@ -320,7 +353,8 @@ public final class Transactor {
     /**
      * A transaction that held its connection longer than this (counted from taking the
      * connection to giving it back) is logged at WARN and reported as
-     * {@link TxEvent.Type#HELD_TOO_LONG} when it ends; positive. Default 10 s.
+     * {@link TxEvent.Type#HELD_TOO_LONG} as soon as the threshold passes, while it is still
+     * open (from a shared watchdog thread), once per transaction; positive. Default 10 s.
      */
     public Builder longTransactionThreshold(Duration threshold) {
       this.longTransactionThreshold =
@@ -336,6 +370,21 @@ public final class Transactor {
 
     public Transactor build() {
       return new Transactor(this);
+    }
+  }
+
+  /** One daemon thread for every transactor's long-transaction watch. */
+  private static final class Watchdog {
+    static final ScheduledThreadPoolExecutor TIMER = create();
+
+    private static ScheduledThreadPoolExecutor create() {
+      ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "baton-tx-watchdog");
+        thread.setDaemon(true);
+        return thread;
+      });
+      timer.setRemoveOnCancelPolicy(true); // a finished transaction leaves nothing queued
+      return timer;
     }
   }
 }

@@ -26,7 +26,11 @@ public record TxEvent(Type type, int attempt, Duration held, Throwable cause) {
     ROLLED_BACK,
     /** The attempt failed with a retryable failure; another attempt follows after a backoff. */
     RETRYING,
-    /** The transaction held its connection longer than the configured threshold. */
+    /**
+     * The transaction has held its connection longer than the configured threshold: reported
+     * once, when the threshold passes and the transaction is still open ({@code held} is the
+     * time so far), from the watchdog thread.
+     */
     HELD_TOO_LONG
   }
 
