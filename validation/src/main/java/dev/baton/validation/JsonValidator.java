@@ -146,6 +146,9 @@ public final class JsonValidator<T> {
     if (policy.allows(Repair.DROP_UNKNOWN_KEY)) {
       repairer.repair(root[0], SchemaRepairer.Pass.DROP_UNKNOWN_KEYS, changes);
     }
+    if (policy.allows(Repair.DROP_NULL_OPTIONAL)) {
+      repairer.repair(root[0], SchemaRepairer.Pass.DROP_NULL_OPTIONALS, changes);
+    }
     List<Problem> inputProblems =
         TreeScan.scan(root, limits, policy.allows(Repair.SANITIZE_STRING), changes);
     if (!inputProblems.isEmpty()) {

@@ -14,6 +14,12 @@ public enum Repair {
    */
   DROP_UNKNOWN_KEY,
   /**
+   * Remove an object member whose value is {@code null} where the schema refuses null (its
+   * {@code type}, {@code const}, {@code enum} or local {@code $ref} rules null out) and the
+   * member is not {@code required}: a model writing {@code "rating": null} for "no rating".
+   */
+  DROP_NULL_OPTIONAL,
+  /**
    * Trim leading and trailing whitespace from every string value, and remove control characters
    * (U+0000–U+001F and U+007F–U+009F, except tab, line feed and carriage return), Unicode bidi
    * controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), U+FEFF and unpaired

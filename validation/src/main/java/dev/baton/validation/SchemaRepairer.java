@@ -11,7 +11,9 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The structural repairs that follow from the schema alone: {@link Repair#DROP_UNKNOWN_KEY}
- * where an object schema says {@code additionalProperties: false}, and {@link Repair#CAP_ARRAY}
+ * where an object schema says {@code additionalProperties: false},
+ * {@link Repair#DROP_NULL_OPTIONAL} where an optional property refuses null, and
+ * {@link Repair#CAP_ARRAY}
  * where an array schema has {@code maxItems}. It follows {@code properties},
  * {@code additionalProperties}, {@code items}, {@code prefixItems}, {@code allOf} and local
  * {@code $ref}s ({@code #/…}); it does not guess inside {@code anyOf}, {@code oneOf} or
@@ -22,7 +24,7 @@ import java.util.regex.PatternSyntaxException;
  * Thread-safe: it holds only the immutable schema tree.
  */
 final class SchemaRepairer {
-  enum Pass { DROP_UNKNOWN_KEYS, CAP_ARRAYS }
+  enum Pass { DROP_UNKNOWN_KEYS, DROP_NULL_OPTIONALS, CAP_ARRAYS }
 
   private static final int MAX_REF_HOPS = 16;
 
@@ -77,6 +79,9 @@ final class SchemaRepairer {
         }
       }
     }
+    if (pass == Pass.DROP_NULL_OPTIONALS) {
+      dropNullOptionals(schema, properties, object, pointer, changes);
+    }
     for (Iterator<java.util.Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
       java.util.Map.Entry<String, JsonNode> member = it.next();
       JsonNode sub = properties.get(member.getKey());
@@ -87,6 +92,66 @@ final class SchemaRepairer {
         walk(sub, member.getValue(), Pointers.child(pointer, member.getKey()), pass, changes, 0);
       }
     }
+  }
+
+  private void dropNullOptionals(JsonNode schema, JsonNode properties, ObjectNode object,
+      String pointer, List<Change> changes) {
+    JsonNode required = schema.path("required");
+    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      JsonNode sub = properties.get(name);
+      if (object.get(name).isNull() && sub != null && !contains(required, name)
+          && refusesNull(sub, 0)) {
+        changes.add(new Change(Pointers.child(pointer, name), Repair.DROP_NULL_OPTIONAL,
+            Describe.value(object.get(name)), Describe.REMOVED));
+        names.remove();
+      }
+    }
+  }
+
+  private static boolean contains(JsonNode names, String name) {
+    if (names.isArray()) {
+      for (JsonNode n : names) {
+        if (n.isTextual() && n.textValue().equals(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether a keyword of {@code schema} certainly rejects null; false when unsure. */
+  private boolean refusesNull(JsonNode schema, int hops) {
+    if (!schema.isObject() || hops > MAX_REF_HOPS) {
+      return false;
+    }
+    JsonNode type = schema.get("type");
+    if (type != null && type.isTextual() && !type.textValue().equals("null")) {
+      return true;
+    }
+    if (type != null && type.isArray() && !contains(type, "null")) {
+      return true;
+    }
+    JsonNode constant = schema.get("const");
+    if (constant != null && !constant.isNull()) {
+      return true;
+    }
+    JsonNode values = schema.get("enum");
+    if (values != null && values.isArray()) {
+      boolean nullListed = false;
+      for (JsonNode v : values) {
+        nullListed |= v.isNull();
+      }
+      if (!nullListed) {
+        return true;
+      }
+    }
+    JsonNode ref = schema.get("$ref");
+    if (ref != null && ref.isTextual() && ref.textValue().startsWith("#")) {
+      JsonNode target = resolve(ref.textValue());
+      return target != null && refusesNull(target, hops + 1);
+    }
+    return false;
   }
 
   private void walkArray(JsonNode schema, ArrayNode array, String pointer, Pass pass,

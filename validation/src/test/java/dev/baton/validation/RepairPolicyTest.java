@@ -35,6 +35,41 @@ class RepairPolicyTest {
   }
 
   @Test
+  void dropNullOptionalOnlyWhereTheSchemaRefusesNullAndTheMemberIsOptional() {
+    String schema = """
+        {"type": "object", "required": ["id"],
+         "properties": {
+           "id": {"type": "integer"},
+           "rating": {"type": "number"},
+           "note": {"type": ["string", "null"]},
+           "kind": {"enum": ["a", "b"]},
+           "anything": {},
+           "ref": {"$ref": "#/$defs/name"},
+           "inner": {"type": "object", "properties": {"x": {"type": "string"}}}
+         },
+         "$defs": {"name": {"type": "string"}}}""";
+    JsonValidator<Object> v = JsonValidator.builder(Object.class).schema(schema)
+        .policy(RepairPolicy.of(Repair.DROP_NULL_OPTIONAL)).build();
+    ValidationResult<Object> r = v.validate("""
+        {"id": 7, "rating": null, "note": null, "kind": null, "anything": null, "ref": null,
+         "inner": {"x": null}}""");
+    assertTrue(r.isValid(), r::toString);
+    assertEquals(List.of(
+        "DROP_NULL_OPTIONAL /rating null -> (removed)",
+        "DROP_NULL_OPTIONAL /kind null -> (removed)",
+        "DROP_NULL_OPTIONAL /ref null -> (removed)",
+        "DROP_NULL_OPTIONAL /inner/x null -> (removed)"), changes(r));
+    assertEquals("{\"id\":7,\"note\":null,\"anything\":null,\"inner\":{}}", r.json().orElseThrow());
+
+    ValidationResult<Object> required = v.validate("{\"id\": null}");
+    assertFalse(required.isValid(), "a required member's null is a problem, not repaired");
+    assertTrue(required.changes().isEmpty(), required::toString);
+    ValidationResult<Object> strict = JsonValidator.builder(Object.class).schema(schema)
+        .policy(RepairPolicy.strict()).build().validate("{\"id\": 1, \"rating\": null}");
+    assertFalse(strict.isValid(), "strict repairs nothing");
+  }
+
+  @Test
   void sanitizeStringOnly() {
     ValidationResult<Object> r = validator(RepairPolicy.of(Repair.SANITIZE_STRING))
         .validate("{\"name\": \" a\\u200f b\\u2066 \", \"tags\": [\"x\\u0000\", \"line\\nbreak\\ttab\"]}");
