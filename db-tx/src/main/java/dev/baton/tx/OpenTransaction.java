@@ -2,7 +2,6 @@ package dev.baton.tx;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,8 +14,10 @@ final class OpenTransaction {
   final int attempt;
   /** Set when a joined nested unit of work failed: the transaction must not commit. */
   Throwable rollbackOnlyCause;
-  /** Reports the transaction once it is held longer than the threshold; cancelled at its end. */
-  volatile ScheduledFuture<?> watch;
+  /** The transactor that opened it: its threshold and listener. */
+  final Transactor transactor;
+  /** When the long-transaction threshold passes, on the {@link System#nanoTime} scale. */
+  long longAfterNanos;
   /** Whether HELD_TOO_LONG was reported for this transaction (at most once). */
   final AtomicBoolean reportedLong = new AtomicBoolean();
   /** The thread that runs the transaction, for the long-transaction warning. */
@@ -27,7 +28,9 @@ final class OpenTransaction {
   private Integer savedIsolation;
   private Dialect.Restore restore = Dialect.Restore.NOTHING;
 
-  private OpenTransaction(Connection connection, long startNanos, int attempt) {
+  private OpenTransaction(Transactor transactor, Connection connection, long startNanos,
+      int attempt) {
+    this.transactor = transactor;
     this.connection = connection;
     this.startNanos = startNanos;
     this.attempt = attempt;
@@ -42,7 +45,7 @@ final class OpenTransaction {
     } catch (SQLException | RuntimeException e) {
       throw new TransactionException("could not get a connection: " + e.getMessage(), e);
     }
-    OpenTransaction tx = new OpenTransaction(connection, start, attempt);
+    OpenTransaction tx = new OpenTransaction(transactor, connection, start, attempt);
     try {
       tx.setUp(transactor);
     } catch (Throwable failure) {

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -225,16 +223,11 @@ public final class Transactor {
 
   /** Starts watching an outermost transaction for the long-transaction threshold. */
   void watch(OpenTransaction tx) {
-    try {
-      tx.watch = Watchdog.TIMER.schedule(() -> stillOpen(tx),
-          longTransactionThreshold.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RuntimeException e) { // rejected: reported when the transaction ends instead
-      LOG.debug("could not watch a transaction: {}", e.toString());
-    }
+    LongTransactions.opened(tx, longTransactionThreshold.toNanos());
   }
 
   /** The watchdog: the threshold passed while the transaction is still open. */
-  private void stillOpen(OpenTransaction tx) {
+  void stillOpen(OpenTransaction tx) {
     if (!tx.reportedLong.compareAndSet(false, true)) {
       return;
     }
@@ -247,10 +240,7 @@ public final class Transactor {
 
   /** Called once an outermost transaction has given its connection back. */
   void ended(OpenTransaction tx, boolean committed, Throwable cause) {
-    ScheduledFuture<?> watch = tx.watch;
-    if (watch != null) {
-      watch.cancel(false);
-    }
+    LongTransactions.ended(tx);
     Duration held = Duration.ofNanos(tx.heldNanos());
     if (held.compareTo(longTransactionThreshold) > 0) {
       if (tx.reportedLong.compareAndSet(false, true)) { // the watchdog was late or absent
@@ -370,21 +360,6 @@ public final class Transactor {
 
     public Transactor build() {
       return new Transactor(this);
-    }
-  }
-
-  /** One daemon thread for every transactor's long-transaction watch. */
-  private static final class Watchdog {
-    static final ScheduledThreadPoolExecutor TIMER = create();
-
-    private static ScheduledThreadPoolExecutor create() {
-      ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, "baton-tx-watchdog");
-        thread.setDaemon(true);
-        return thread;
-      });
-      timer.setRemoveOnCancelPolicy(true); // a finished transaction leaves nothing queued
-      return timer;
     }
   }
 }
