@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +58,12 @@ public final class JsonValidator<T> {
   private static final Logger log = LoggerFactory.getLogger(JsonValidator.class);
   private static final ObjectMapper SCHEMA_MAPPER = JsonMapper.builder().build();
 
+  private static final Set<Repair> CAP_ARRAYS = Collections.unmodifiableSet(EnumSet.of(Repair.CAP_ARRAY));
+
   private final Class<T> type;
   private final RepairPolicy policy;
+  /** The repairs of object members the policy allows, made in one walk before validation. */
+  private final Set<Repair> memberRepairs;
   private final Limits limits;
   private final JsonNode schemaNode;
   private final String schemaJson;
@@ -69,6 +76,9 @@ public final class JsonValidator<T> {
   private JsonValidator(Builder<T> b, JsonNode schemaNode) {
     this.type = b.type;
     this.policy = b.policy;
+    Set<Repair> members = EnumSet.of(Repair.DROP_UNKNOWN_KEY, Repair.DROP_NULL_OPTIONAL);
+    members.retainAll(b.policy.allowed());
+    this.memberRepairs = Collections.unmodifiableSet(members);
     this.limits = b.limits;
     this.schemaNode = schemaNode;
     this.schemaJson = schemaNode.toString();
@@ -143,11 +153,8 @@ public final class JsonValidator<T> {
   private ValidationResult<T> validateTree(JsonNode parsed) {
     List<Change> changes = new ArrayList<>();
     JsonNode[] root = {parsed};
-    if (policy.allows(Repair.DROP_UNKNOWN_KEY)) {
-      repairer.repair(root[0], SchemaRepairer.Pass.DROP_UNKNOWN_KEYS, changes);
-    }
-    if (policy.allows(Repair.DROP_NULL_OPTIONAL)) {
-      repairer.repair(root[0], SchemaRepairer.Pass.DROP_NULL_OPTIONALS, changes);
+    if (!memberRepairs.isEmpty()) {
+      repairer.repair(root[0], memberRepairs, changes);
     }
     List<Problem> inputProblems =
         TreeScan.scan(root, limits, policy.allows(Repair.SANITIZE_STRING), changes);
@@ -162,7 +169,7 @@ public final class JsonValidator<T> {
     }
     if (policy.allows(Repair.CAP_ARRAY)) {
       int before = changes.size();
-      repairer.repair(doc, SchemaRepairer.Pass.CAP_ARRAYS, changes);
+      repairer.repair(doc, CAP_ARRAYS, changes);
       if (changes.size() > before) {
         problems = schema.validate(doc);
       }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -24,7 +25,6 @@ import java.util.regex.PatternSyntaxException;
  * Thread-safe: it holds only the immutable schema tree.
  */
 final class SchemaRepairer {
-  enum Pass { DROP_UNKNOWN_KEYS, DROP_NULL_OPTIONALS, CAP_ARRAYS }
 
   private static final int MAX_REF_HOPS = 16;
 
@@ -34,11 +34,15 @@ final class SchemaRepairer {
     this.root = schemaRoot;
   }
 
-  void repair(JsonNode instance, Pass pass, List<Change> changes) {
+  /**
+   * Makes the repairs in {@code pass} (of {@link Repair#DROP_UNKNOWN_KEY},
+   * {@link Repair#DROP_NULL_OPTIONAL} and {@link Repair#CAP_ARRAY}) in one walk.
+   */
+  void repair(JsonNode instance, Set<Repair> pass, List<Change> changes) {
     walk(root, instance, "", pass, changes, 0);
   }
 
-  private void walk(JsonNode schema, JsonNode instance, String pointer, Pass pass,
+  private void walk(JsonNode schema, JsonNode instance, String pointer, Set<Repair> pass,
       List<Change> changes, int hops) {
     if (!schema.isObject() || hops > MAX_REF_HOPS) {
       return;
@@ -63,12 +67,12 @@ final class SchemaRepairer {
     }
   }
 
-  private void walkObject(JsonNode schema, ObjectNode object, String pointer, Pass pass,
+  private void walkObject(JsonNode schema, ObjectNode object, String pointer, Set<Repair> pass,
       List<Change> changes) {
     JsonNode properties = schema.path("properties");
     JsonNode additional = schema.get("additionalProperties");
     List<Pattern> patterns = patterns(schema.get("patternProperties"));
-    if (pass == Pass.DROP_UNKNOWN_KEYS && additional != null && additional.isBoolean()
+    if (pass.contains(Repair.DROP_UNKNOWN_KEY) && additional != null && additional.isBoolean()
         && !additional.booleanValue() && patterns != null) {
       for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
         String name = names.next();
@@ -79,7 +83,7 @@ final class SchemaRepairer {
         }
       }
     }
-    if (pass == Pass.DROP_NULL_OPTIONALS) {
+    if (pass.contains(Repair.DROP_NULL_OPTIONAL)) {
       dropNullOptionals(schema, properties, object, pointer, changes);
     }
     for (Iterator<java.util.Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
@@ -154,10 +158,10 @@ final class SchemaRepairer {
     return false;
   }
 
-  private void walkArray(JsonNode schema, ArrayNode array, String pointer, Pass pass,
+  private void walkArray(JsonNode schema, ArrayNode array, String pointer, Set<Repair> pass,
       List<Change> changes) {
     JsonNode maxItems = schema.get("maxItems");
-    if (pass == Pass.CAP_ARRAYS && maxItems != null && maxItems.canConvertToInt()
+    if (pass.contains(Repair.CAP_ARRAY) && maxItems != null && maxItems.canConvertToInt()
         && maxItems.intValue() >= 0 && array.size() > maxItems.intValue()) {
       int before = array.size();
       while (array.size() > maxItems.intValue()) {
