@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A tour of the lock API on the embedded default (locks in this JVM): six "instances" compete
  * for a daily job and for a shared quota, a fenced resource turns away a holder whose lease ran
- * out, and two callers take overlapping sets of names without deadlock.
+ * out, and two callers take overlapping sets of names without deadlock. Then the flows on the
+ * other modules: {@link SchedulerDemo} (locks in a database), {@link PlantIdDemo} (the cache)
+ * and {@link RecommenderDemo} (validation).
  *
  * <p>Run it with {@code ./mvnw -q -pl examples -am compile exec:java}.
  */
@@ -29,7 +31,11 @@ public final class Demo {
     quotaIsNeverOverbooked();
     fencingTurnsAwayAStaleHolder();
     overlappingSetsDoNotDeadlock();
-    System.out.println("\nDone.");
+    // The flows on the other modules, on embedded defaults too.
+    SchedulerDemo.run();
+    PlantIdDemo.run();
+    RecommenderDemo.run();
+    System.out.println("\nDone. (TransactionsDemo: the db-tx tour, run on its own.)");
   }
 
   /** Six instances wake up for the same daily job; exactly one runs it. */

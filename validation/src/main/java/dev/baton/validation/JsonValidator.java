@@ -88,7 +88,9 @@ public final class JsonValidator<T> {
     this.extractor = new JsonExtractor(reader);
     this.binder = JsonMapper.builder()
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+        // An absent member binds as null to a reference-type component (optional in the
+        // schema); to a primitive it is an error, never a silent 0 or false.
+        .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .build();
   }
@@ -179,7 +181,7 @@ public final class JsonValidator<T> {
       try {
         value = doc.isNull() ? null : binder.treeToValue(doc, type);
       } catch (JsonProcessingException | IllegalArgumentException e) {
-        problems = List.of(bindingProblem(e));
+        problems = List.of(bindingProblem(e, doc));
       }
     }
     if (log.isDebugEnabled()) {
@@ -189,7 +191,7 @@ public final class JsonValidator<T> {
     return new ValidationResult<>(value, doc.toString(), changes, problems);
   }
 
-  private static Problem bindingProblem(Exception e) {
+  private static Problem bindingProblem(Exception e, JsonNode doc) {
     String pointer = "";
     String message = e.getMessage();
     if (e instanceof JsonMappingException m) {
@@ -201,6 +203,12 @@ public final class JsonValidator<T> {
       }
       pointer = p.toString();
       message = m.getOriginalMessage();
+      List<JsonMappingException.Reference> path = m.getPath();
+      if (!pointer.isEmpty() && doc.at(pointer).isMissingNode()
+          && path.get(path.size() - 1).getFieldName() != null) {
+        // An absent member the record cannot do without (a primitive): say so by name.
+        message = "missing value for " + path.get(path.size() - 1).getFieldName() + ": " + message;
+      }
     }
     return new Problem(pointer, Problem.BINDING, String.valueOf(message));
   }

@@ -92,4 +92,19 @@ class RecordBindingTest {
   static List<String> names(JsonNode array) {
     return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
+
+  record Film(String title, Integer year) {}
+
+  @Test
+  void anOptionalMemberThatIsAbsentOrNullBindsAsNull() {
+    JsonValidator<Film> films = JsonValidator.forSchema("""
+        {"type": "object", "required": ["title"],
+         "properties": {"title": {"type": "string"}, "year": {"type": "integer"}}}""", Film.class);
+
+    assertEquals(new Film("Moon", null), films.validate("{\"title\": \"Moon\"}").orElseThrow());
+    ValidationResult<Film> nulled = films.validate("{\"title\": \"Moon\", \"year\": null}");
+    assertEquals(new Film("Moon", null), nulled.orElseThrow(), "the null is dropped, then absent");
+    assertEquals(Repair.DROP_NULL_OPTIONAL, nulled.changes().get(0).kind());
+    assertEquals(new Film("Moon", 2009), films.validate("{\"title\": \"Moon\", \"year\": 2009}").orElseThrow());
+  }
 }
