@@ -59,20 +59,23 @@ public final class PlantIdDemo {
         LocalLockProvider locks = LocalLockProvider.builder().store(lockStore).build();
         lockClients.add(locks);
         instances.add(StampedeCache.<String, String>builder("plant-id")
-            .ttl(Duration.ofMillis(300))
+            .ttl(Duration.ofSeconds(2))
             .staleIfError(Duration.ofHours(1))
             .store(store, TEXT)
             .locks(locks)
             .build());
       }
       CountDownLatch go = new CountDownLatch(1);
+      CountDownLatch asked = new CountDownLatch(INSTANCES * USERS);
       List<Future<String>> answers = new ArrayList<>();
       for (StampedeCache<String, String> instance : instances) {
         for (int u = 0; u < USERS; u++) {
           answers.add(users.submit(() -> {
             go.await();
+            asked.countDown();
             return instance.get(photo, id -> {
               apiCalls.incrementAndGet();
+              asked.await(10, TimeUnit.SECONDS); // every user has asked before it answers
               Thread.sleep(300); // the identification API takes its time
               return "Quercus robur (English oak), 97%";
             });
@@ -87,7 +90,7 @@ public final class PlantIdDemo {
           answers.size(), answers.get(0).get(), apiCalls.get());
       int callsForTheStampede = apiCalls.get();
 
-      Thread.sleep(400); // past the TTL; now the API is down
+      Thread.sleep(2_200); // past the TTL; now the API is down
       String stale = instances.get(1).get(photo, id -> {
         apiCalls.incrementAndGet();
         throw new IllegalStateException("plant API: 503 Service Unavailable");
