@@ -2,6 +2,7 @@ package dev.baton.cache.redis;
 
 import dev.baton.cache.CacheStore;
 import dev.baton.locks.redis.RedisClients;
+import dev.baton.locks.spi.LockArguments;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -168,20 +169,13 @@ public final class RedisCacheStore implements CacheStore {
      * back to its loader. Not used with {@link #builder(UnifiedJedis)}.
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout must not be null");
-      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("timeout must be positive and under 24 days: " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = LockArguments.checkTimeout("timeout", timeout);
       return this;
     }
 
     /** The most connections the created client opens (one per subscribed cache); by default 16. */
     public Builder maxConnections(int maxConnections) {
-      if (maxConnections < 2) {
-        throw new IllegalArgumentException("maxConnections must be at least 2: " + maxConnections);
-      }
-      this.maxConnections = maxConnections;
+      this.maxConnections = RedisClients.checkMaxConnections(maxConnections);
       return this;
     }
 

@@ -44,6 +44,14 @@ public final class RedisClients {
     return parsed;
   }
 
+  /** Checks a client's pool size: at least 2 (one connection is kept for a subscription). */
+  public static int checkMaxConnections(int maxConnections) {
+    if (maxConnections < 2) {
+      throw new IllegalArgumentException("maxConnections must be at least 2: " + maxConnections);
+    }
+    return maxConnections;
+  }
+
   /** The URI with its password replaced by {@code ***}, for messages and logs. */
   public static String redact(String uri) {
     return uri.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");

@@ -308,10 +308,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
      * subscription); by default 16. Waiters do not hold connections.
      */
     public Builder maxConnections(int maxConnections) {
-      if (maxConnections < 2) {
-        throw new IllegalArgumentException("maxConnections must be at least 2: " + maxConnections);
-      }
-      this.maxConnections = maxConnections;
+      this.maxConnections = RedisClients.checkMaxConnections(maxConnections);
       return this;
     }
 
