@@ -3,7 +3,6 @@ package dev.baton.locks.jdbc;
 import dev.baton.locks.LockException;
 import dev.baton.locks.spi.LockArguments;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
@@ -202,12 +201,10 @@ public final class JdbcLocks {
   /** The conditional UPDATE of the name's row; another transaction's row lock is waited for. */
   private static boolean taken(Connection connection, String take, String key, int seconds)
       throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(take)) {
+    try {
       // The row lock of another transaction is waited for at the server, within maxWait
       // rounded up to whole seconds.
-      update.setQueryTimeout(seconds);
-      update.setString(1, key);
-      return update.executeUpdate() == 1;
+      return Sql.updateWithin(seconds, connection, take, key) == 1;
     } catch (SQLException e) {
       if (!isLockWaitTimeout(e)) {
         throw e;

@@ -55,7 +55,7 @@ final class Schema {
   void create(Connection connection, JdbcLockProvider.Strategy strategy, boolean sequence)
       throws SQLException {
     if (sequence) {
-      execute(connection, "CREATE SEQUENCE IF NOT EXISTS " + tokenSequence);
+      Sql.execute(connection, "CREATE SEQUENCE IF NOT EXISTS " + tokenSequence);
     }
     if (strategy != JdbcLockProvider.Strategy.POSTGRESQL_ADVISORY) {
       createLockTable(connection);
@@ -64,14 +64,14 @@ final class Schema {
 
   private void createLockTable(Connection connection) throws SQLException {
     if (dialect.knowsCreateIfNotExists()) {
-      execute(connection, lockTableDdl().replaceFirst("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS "));
+      Sql.execute(connection, lockTableDdl().replaceFirst("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS "));
       return;
     }
     if (exists(connection)) {
       return;
     }
     try {
-      execute(connection, lockTableDdl());
+      Sql.execute(connection, lockTableDdl());
     } catch (SQLException e) {
       if (!exists(connection)) { // not created by a concurrent provider either
         throw new LockException("cannot create the lock table " + lockTable + ": " + e.getMessage()
@@ -86,12 +86,6 @@ final class Schema {
       return true;
     } catch (SQLException e) {
       return false;
-    }
-  }
-
-  private static void execute(Connection connection, String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(sql);
     }
   }
 }

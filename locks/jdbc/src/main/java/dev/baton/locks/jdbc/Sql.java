@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /** One parameterised statement, run and closed: the only way SQL reaches the database here. */
 final class Sql {
@@ -40,15 +41,13 @@ final class Sql {
   /** The update count of an INSERT, UPDATE or SET. */
   /** A statement without parameters or results (SET, RESET, DO). */
   static void execute(Connection connection, String sql) throws SQLException {
-    try (java.sql.Statement statement = connection.createStatement()) {
+    try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
     }
   }
 
   static int update(Connection connection, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement statement = prepare(connection, sql, parameters)) {
-      return statement.executeUpdate();
-    }
+    return updateWithin(0, connection, sql, parameters);
   }
 
   /**
