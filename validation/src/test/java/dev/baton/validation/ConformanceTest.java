@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official JSON-Schema-Test-Suite, draft 2020-12, run through Baton's strict (report-only)
- * validator. The suite is read from {@code ../shared/data/json-schema-test-suite} (beside the
- * repository); its {@code remotes/} folder is registered as {@code http://localhost:1234/}, so no
+ * validator. The suite's files are vendored in {@code src/test/resources/json-schema-test-suite}
+ * (its {@code SOURCE} names the upstream commit); its {@code remotes/} folder is registered as {@code http://localhost:1234/}, so no
  * test touches the network. Every failure must be listed in {@code conformance-known-failures.txt};
  * a new failure fails the build, and so does a listed failure that now passes.
  */
@@ -41,10 +41,11 @@ class ConformanceTest {
   static void locateSuite() throws IOException {
     String configured = System.getProperty("baton.jsonSchemaTestSuite");
     suite = configured != null ? Paths.get(configured)
-        : Paths.get(System.getProperty("user.dir"), "..", "..", "shared", "data", "json-schema-test-suite");
+        : Paths.get(System.getProperty("user.dir"), "src", "test", "resources", "json-schema-test-suite");
     suite = suite.toAbsolutePath().normalize();
     assertTrue(Files.isDirectory(suite.resolve("tests/draft2020-12")),
-        "JSON-Schema-Test-Suite not found at " + suite + " (expected ../shared/data beside the repository)");
+        "JSON-Schema-Test-Suite not found at " + suite
+            + " (vendored under validation/src/test/resources/json-schema-test-suite)");
     remotes = new LinkedHashMap<>();
     Path remoteDir = suite.resolve("remotes");
     try (Stream<Path> files = Files.walk(remoteDir)) {
