@@ -335,8 +335,11 @@ public final class JsonValidator<T> {
      *
      * @throws ValidationException if the schema cannot be used
      * @throws IllegalArgumentException if no schema was given and the type is not a record
+     * @throws IllegalStateException if the type is in a named module that does not open its
+     *     package to Jackson (the message names the {@code opens} directive to add)
      */
     public JsonValidator<T> build() {
+      ModuleAccess.checkOpenToJackson(type);
       JsonNode node = schemaJson != null
           ? readSchema(schemaJson, schemaSource)
           : RecordSchemaGenerator.generate(type);
