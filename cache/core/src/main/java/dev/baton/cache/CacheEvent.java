@@ -17,6 +17,17 @@ import java.util.Objects;
  */
 public record CacheEvent(Type type, String cache, String key, Duration duration, Throwable error) {
 
+  /**
+   * Checks that every field but {@code error} is present.
+   *
+   * @param type what happened
+   * @param cache the cache's name
+   * @param key the key, as the store sees it (after the key codec)
+   * @param duration how long it took, where that is meaningful; else zero
+   * @param error the failure behind the event, or {@code null}
+   * @throws NullPointerException if {@code type}, {@code cache}, {@code key} or
+   *     {@code duration} is null
+   */
   public CacheEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(cache, "cache");
