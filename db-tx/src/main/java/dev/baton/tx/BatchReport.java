@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  */
 public final class BatchReport {
 
-  /** What happened to one batch. */
+  /** What happened to one batch. Immutable and thread-safe, as every enum. */
   public enum Status {
     /** Its transaction committed. */
     COMMITTED,
@@ -22,7 +22,7 @@ public final class BatchReport {
 
   /**
    * One batch: the items {@code fromIndex} (inclusive) to {@code toIndex} (exclusive) of the
-   * input.
+   * input. Immutable and thread-safe (the failure is shared as it is).
    *
    * @param index the batch's position in the run, from 0
    * @param fromIndex the index in the input of its first item (inclusive)

@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public record TxEvent(Type type, int attempt, Duration held, Throwable cause) {
 
-  /** The kinds of event. */
+  /** The kinds of event. Immutable and thread-safe, as every enum. */
   public enum Type {
     /** The transaction committed. */
     COMMITTED,

@@ -74,7 +74,10 @@ public interface CacheStore extends AutoCloseable {
   @Override
   void close();
 
-  /** Receives the messages of one namespace. Called on the store's subscriber thread. */
+  /**
+   * Receives the messages of one namespace. Called on the store's subscriber thread, not the
+   * thread that subscribed, so implementations must be thread-safe.
+   */
   interface Subscriber {
     /**
      * Receives one published message.
@@ -87,7 +90,10 @@ public interface CacheStore extends AutoCloseable {
     void onReconnect();
   }
 
-  /** An active subscription; closing it stops the deliveries. */
+  /**
+   * An active subscription; closing it stops the deliveries. Implementations must be
+   * thread-safe: it may be closed from any thread while messages are being delivered.
+   */
   interface Subscription extends AutoCloseable {
     @Override
     void close();
