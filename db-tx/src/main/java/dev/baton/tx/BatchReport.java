@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  */
 public final class BatchReport {
 
-  /** What happened to one batch. */
+  /** What happened to one batch. Immutable and thread-safe, as every enum. */
   public enum Status {
     /** Its transaction committed. */
     COMMITTED,
@@ -22,16 +22,30 @@ public final class BatchReport {
 
   /**
    * One batch: the items {@code fromIndex} (inclusive) to {@code toIndex} (exclusive) of the
-   * input.
+   * input. Immutable and thread-safe (the failure is shared as it is).
    *
+   * @param index the batch's position in the run, from 0
+   * @param fromIndex the index in the input of its first item (inclusive)
+   * @param toIndex the index in the input after its last item (exclusive)
+   * @param status what happened to it
    * @param failure the exception that rolled a {@link Status#FAILED} batch back, else null
    */
   public record Batch(int index, int fromIndex, int toIndex, Status status, Throwable failure) {
+    /**
+     * Checks the status is present.
+     *
+     * @param index the batch's position in the run, from 0
+     * @param fromIndex the index in the input of its first item (inclusive)
+     * @param toIndex the index in the input after its last item (exclusive)
+     * @param status what happened to it
+     * @param failure the exception that rolled a {@link Status#FAILED} batch back, else null
+     * @throws NullPointerException if {@code status} is null
+     */
     public Batch {
       Objects.requireNonNull(status, "status");
     }
 
-    /** How many items it holds. */
+    /** {@return how many items it holds} */
     public int size() {
       return toIndex - fromIndex;
     }
@@ -47,37 +61,42 @@ public final class BatchReport {
     this.batches = List.copyOf(batches);
   }
 
+  /** {@return how many items the input held} */
   public int itemCount() {
     return itemCount;
   }
 
+  /** {@return the number of items per batch (the last batch may hold fewer)} */
   public int batchSize() {
     return batchSize;
   }
 
-  /** Every batch, in input order. */
+  /** {@return every batch, in input order; unmodifiable} */
   public List<Batch> batches() {
     return batches;
   }
 
+  /** {@return the batches whose transaction committed, in input order} */
   public List<Batch> committed() {
     return with(Status.COMMITTED);
   }
 
+  /** {@return the batches that were rolled back, in input order} */
   public List<Batch> failed() {
     return with(Status.FAILED);
   }
 
+  /** {@return the batches not run because the run stopped at an earlier failure} */
   public List<Batch> notRun() {
     return with(Status.NOT_RUN);
   }
 
-  /** How many items are in committed batches. */
+  /** {@return how many items are in committed batches} */
   public int committedItems() {
     return committed().stream().mapToInt(Batch::size).sum();
   }
 
-  /** Whether every batch committed. */
+  /** {@return whether every batch committed} */
   public boolean isComplete() {
     return batches.stream().allMatch(b -> b.status() == Status.COMMITTED);
   }

@@ -16,5 +16,12 @@ import java.util.List;
 @FunctionalInterface
 public interface BatchWork<I, X extends Exception> {
 
+  /**
+   * Processes one batch inside its transaction.
+   *
+   * @param connection the transaction's connection; do not commit, roll back or close it
+   * @param batch the items of this batch, a read-only view of the input
+   * @throws X the work's own failure, which rolls this batch back and is recorded in the report
+   */
   void process(Connection connection, List<I> batch) throws X;
 }

@@ -48,6 +48,10 @@ public final class DailyCounter {
   /**
    * The counters in {@code table}: a plain SQL identifier (letters, digits, underscores; not
    * quoted), checked here since it becomes part of the SQL.
+   *
+   * @param table the table's name, at most 63 characters
+   * @return a counter over that table (the table is not touched here)
+   * @throws IllegalArgumentException if {@code table} is not a plain SQL identifier
    */
   public static DailyCounter of(String table) {
     Objects.requireNonNull(table, "table");
@@ -57,7 +61,12 @@ public final class DailyCounter {
     return new DailyCounter(table);
   }
 
-  /** Creates the table if it does not exist. */
+  /**
+   * Creates the table if it does not exist.
+   *
+   * @param connection where to run the {@code CREATE TABLE IF NOT EXISTS}
+   * @throws TransactionException on an SQL failure (the SQLException is the cause)
+   */
   public void createTable(Connection connection) {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
@@ -73,6 +82,13 @@ public final class DailyCounter {
    * {@code limit}; returns whether it did. Run it in a transaction: the reservation counts once
    * that transaction commits, and rolls back with it.
    *
+   * @param connection a connection inside a transaction
+   * @param key the counter's key, at most 200 characters (the column's width)
+   * @param day the day the reservation counts on
+   * @param amount how much to add, at least 1
+   * @param limit the most the day's counter may reach, 0 or more
+   * @return true if the amount was added, false if it would have passed the limit (nothing
+   *     changed)
    * @throws IllegalArgumentException if amount is not positive or limit is negative
    * @throws TransactionException on an SQL failure (the SQLException is the cause; a
    *     serialization failure or deadlock in it is retried by the transactor)
@@ -103,7 +119,15 @@ public final class DailyCounter {
     }
   }
 
-  /** The amount reserved (and committed, or reserved by this transaction) for the key and day. */
+  /**
+   * The amount reserved (and committed, or reserved by this transaction) for the key and day.
+   *
+   * @param connection where to read
+   * @param key the counter's key
+   * @param day the day
+   * @return the amount used, 0 if nothing was reserved for that key and day
+   * @throws TransactionException on an SQL failure (the SQLException is the cause)
+   */
   public int used(Connection connection, String key, LocalDate day) {
     try (PreparedStatement query = connection.prepareStatement(usedSql)) {
       query.setString(1, key);

@@ -10,14 +10,22 @@ import java.time.Duration;
  */
 public class LockTimeoutException extends TransactionException {
   private static final long serialVersionUID = 1L;
+  /** The lock timeout that ran out. */
   private final Duration lockTimeout;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what was waited for, with the SQLState and error code
+   * @param lockTimeout the lock timeout that ran out
+   * @param cause the driver's exception
+   */
   public LockTimeoutException(String message, Duration lockTimeout, Throwable cause) {
     super(message, cause);
     this.lockTimeout = lockTimeout;
   }
 
-  /** The lock timeout that ran out. */
+  /** {@return the lock timeout that ran out} */
   public Duration lockTimeout() {
     return lockTimeout;
   }

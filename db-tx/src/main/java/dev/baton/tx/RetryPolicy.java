@@ -43,7 +43,7 @@ public final class RetryPolicy {
     this.retryLockTimeouts = builder.retryLockTimeouts;
   }
 
-  /** One attempt, no retry. */
+  /** {@return a policy of one attempt, no retry} */
   public static RetryPolicy none() {
     return NONE;
   }
@@ -51,36 +51,50 @@ public final class RetryPolicy {
   /**
    * 5 attempts, backoff from 10 ms up to 1 s, an overall deadline of 30 s, lock-wait timeouts
    * not retried. The default of every transactor.
+   *
+   * @return the default policy
    */
   public static RetryPolicy defaults() {
     return DEFAULTS;
   }
 
+  /** {@return a builder that starts from the {@link #defaults() defaults}} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return the attempts in all, the first included} */
   public int maxAttempts() {
     return maxAttempts;
   }
 
+  /** {@return the backoff before the second attempt (before jitter)} */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
+  /** {@return the longest backoff (before jitter)} */
   public Duration maxBackoff() {
     return maxBackoff;
   }
 
+  /** {@return how long after the first attempt started a new attempt may still start} */
   public Duration deadline() {
     return deadline;
   }
 
+  /** {@return whether lock-wait timeouts are retried} */
   public boolean retriesLockTimeouts() {
     return retryLockTimeouts;
   }
 
-  /** Whether {@code failure} is of a kind this policy retries (regardless of attempts left). */
+  /**
+   * Whether {@code failure} is of a kind this policy retries (regardless of attempts left).
+   *
+   * @param failure the failure of an attempt; its whole cause chain is searched
+   * @return true if a serialization failure, a deadlock or (if enabled) a lock-wait timeout is
+   *     in the chain
+   */
   public boolean isRetryable(Throwable failure) {
     return SqlFailures.anyInChain(failure, e -> SqlFailures.isSerializationFailure(e)
         || SqlFailures.isDeadlock(e) || (retryLockTimeouts && SqlFailures.isLockTimeout(e)));
@@ -112,7 +126,13 @@ public final class RetryPolicy {
 
     private Builder() {}
 
-    /** Attempts in all, the first included; at least 1. Default 5. */
+    /**
+     * Attempts in all, the first included; at least 1. Default 5.
+     *
+     * @param maxAttempts the number of attempts
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxAttempts} is less than 1
+     */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
@@ -121,13 +141,25 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** The backoff before the second attempt; positive. Default 10 ms. */
+    /**
+     * The backoff before the second attempt; positive. Default 10 ms.
+     *
+     * @param initialBackoff the first backoff, doubled for each further attempt
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder initialBackoff(Duration initialBackoff) {
       this.initialBackoff = positive("initialBackoff", initialBackoff);
       return this;
     }
 
-    /** The longest backoff; positive. Default 1 s. */
+    /**
+     * The longest backoff; positive. Default 1 s.
+     *
+     * @param maxBackoff the cap on the growing backoff
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder maxBackoff(Duration maxBackoff) {
       this.maxBackoff = positive("maxBackoff", maxBackoff);
       return this;
@@ -136,18 +168,33 @@ public final class RetryPolicy {
     /**
      * No attempt starts later than this after the first one started; positive. Default 30 s.
      * A running attempt is not cut short: bound it with a statement timeout.
+     *
+     * @param deadline the overall time budget for starting attempts
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
      */
     public Builder deadline(Duration deadline) {
       this.deadline = positive("deadline", deadline);
       return this;
     }
 
-    /** Also retry lock-wait timeouts (55P03, 1205, H2 50200). Default false. */
+    /**
+     * Also retry lock-wait timeouts (55P03, 1205, H2 50200). Default false.
+     *
+     * @param retryLockTimeouts whether to retry them
+     * @return this builder
+     */
     public Builder retryLockTimeouts(boolean retryLockTimeouts) {
       this.retryLockTimeouts = retryLockTimeouts;
       return this;
     }
 
+    /**
+     * Builds the policy.
+     *
+     * @return the policy
+     * @throws IllegalArgumentException if {@code maxBackoff} is less than {@code initialBackoff}
+     */
     public RetryPolicy build() {
       if (maxBackoff.compareTo(initialBackoff) < 0) {
         throw new IllegalArgumentException("maxBackoff must not be less than initialBackoff: "

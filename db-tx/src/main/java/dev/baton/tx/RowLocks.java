@@ -32,6 +32,16 @@ public final class RowLocks {
    * row. The rows stay locked until the transaction ends; the connection's previous lock
    * timeout applies again to the statements after this one. Must run inside a transaction.
    *
+   * @param <T> what each row maps to
+   * @param connection a connection inside a transaction (not in auto-commit mode)
+   * @param lockTimeout how long to wait for each row lock; positive
+   * @param selectForUpdateSql the query, with {@code ?} placeholders and its locking clause
+   *     (e.g. {@code FOR UPDATE})
+   * @param mapper maps each row
+   * @param params the values for the placeholders, in order
+   * @return the mapped rows, in the order the query returned them
+   * @throws IllegalArgumentException if {@code lockTimeout} is not positive
+   *
    * @throws LockTimeoutException if a row stayed locked by another transaction for
    *     {@code lockTimeout} (MariaDB/MySQL: rounded up to whole seconds). On PostgreSQL the
    *     transaction is then aborted and must roll back; elsewhere only the statement failed.

@@ -14,5 +14,13 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface RowMapper<T> {
 
+  /**
+   * Maps the row the result set is on.
+   *
+   * @param row the result set, positioned on the row to map
+   * @return the value for this row
+   * @throws SQLException if reading a column fails; the caller wraps it in a
+   *     {@link TransactionException}
+   */
   T map(ResultSet row) throws SQLException;
 }

@@ -11,10 +11,21 @@ package dev.baton.tx;
 public class TransactionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception without a cause.
+   *
+   * @param message what failed
+   */
   public TransactionException(String message) {
     super(message);
   }
 
+  /**
+   * Creates an exception with a cause, usually the driver's {@code SQLException}.
+   *
+   * @param message what failed
+   * @param cause the underlying failure
+   */
   public TransactionException(String message, Throwable cause) {
     super(message, cause);
   }

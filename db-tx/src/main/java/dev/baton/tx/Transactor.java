@@ -60,11 +60,22 @@ public final class Transactor {
     this.listener = builder.listener;
   }
 
-  /** A transactor with the defaults: see {@link Builder}. */
+  /**
+   * A transactor with the defaults: see {@link Builder}.
+   *
+   * @param dataSource where connections come from
+   * @return the transactor
+   */
   public static Transactor create(DataSource dataSource) {
     return builder(dataSource).build();
   }
 
+  /**
+   * Starts configuring a transactor.
+   *
+   * @param dataSource where connections come from; not null
+   * @return a builder holding the defaults
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
@@ -74,6 +85,10 @@ public final class Transactor {
    * back if it throws anything, and rethrows that exception unchanged (a failed rollback is
    * attached to it as suppressed). Retries as the {@link RetryPolicy} says.
    *
+   * @param <T> the result type
+   * @param <X> the checked exception the work may throw
+   * @param work the work, run once per attempt on a fresh connection
+   * @return what the work returned in the attempt that committed
    * @throws X what the work throws
    * @throws TransactionException no connection, a failed commit, a rejected nested call
    */
@@ -111,7 +126,14 @@ public final class Transactor {
     }
   }
 
-  /** {@link #inTransaction} for work that returns nothing. */
+  /**
+   * {@link #inTransaction} for work that returns nothing.
+   *
+   * @param <X> the checked exception the work may throw
+   * @param work the work, run once per attempt on a fresh connection
+   * @throws X what the work throws
+   * @throws TransactionException no connection, a failed commit, a rejected nested call
+   */
   public <X extends Exception> void useTransaction(TxConsumer<X> work) throws X {
     Objects.requireNonNull(work, "work");
     inTransaction(connection -> {
@@ -124,6 +146,7 @@ public final class Transactor {
    * Opens a transaction for code that cannot be a lambda; close it with try-with-resources.
    * Never retried.
    *
+   * @return the open scope, which holds a connection until it is closed
    * @throws TransactionException no connection, a rejected nested call
    */
   public TxScope begin() {
@@ -134,6 +157,15 @@ public final class Transactor {
    * Processes {@code items} in batches of {@code size}, each in a transaction of its own
    * (retried as the policy says), going on past failed batches. Same as
    * {@code inBatches(items, BatchOptions.size(size), work)}.
+   *
+   * @param <I> the item type
+   * @param <X> the checked exception the work may throw
+   * @param items the input, cut into batches in order
+   * @param size items per batch, at least 1
+   * @param work the work for one batch
+   * @return which batches committed and which failed
+   * @throws IllegalArgumentException if {@code size} is less than 1
+   * @throws TransactionException if this thread already runs a transaction on this DataSource
    */
   public <I, X extends Exception> BatchReport inBatches(List<I> items, int size,
       BatchWork<I, X> work) {
@@ -148,6 +180,14 @@ public final class Transactor {
    * Exceptions of the work (checked or not) are recorded, not thrown; an {@link Error} rolls
    * its batch back and propagates.
    *
+   * @param <I> the item type
+   * @param <X> the checked exception the work may throw
+   * @param items the input, cut into batches in order
+   * @param options the batch size, whether to stop at the first failure, what to resume
+   * @param work the work for one batch
+   * @return which batches committed, failed or did not run
+   * @throws IllegalArgumentException if resuming a report whose item count differs from
+   *     {@code items}
    * @throws TransactionException if this thread already runs a transaction on this DataSource
    *     (batches need transactions of their own)
    */
@@ -294,13 +334,23 @@ public final class Transactor {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** The isolation level; default: the connection's own (left as it is). */
+    /**
+     * The isolation level; default: the connection's own (left as it is).
+     *
+     * @param isolation the level set on each transaction's connection
+     * @return this builder
+     */
     public Builder isolation(Isolation isolation) {
       this.isolation = Objects.requireNonNull(isolation, "isolation");
       return this;
     }
 
-    /** Read-only transactions ({@link Connection#setReadOnly}). Default false. */
+    /**
+     * Read-only transactions ({@link Connection#setReadOnly}). Default false.
+     *
+     * @param readOnly whether transactions are read-only
+     * @return this builder
+     */
     public Builder readOnly(boolean readOnly) {
       this.readOnly = readOnly;
       return this;
@@ -311,6 +361,10 @@ public final class Transactor {
      * the database's. PostgreSQL {@code lock_timeout} (for the transaction); MariaDB/MySQL
      * {@code innodb_lock_wait_timeout}, which takes whole seconds (rounded up); H2
      * {@code LOCK_TIMEOUT}. Not supported on other databases.
+     *
+     * @param lockTimeout the lock wait per statement
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
      */
     public Builder lockTimeout(Duration lockTimeout) {
       this.lockTimeout = RetryPolicy.Builder.positive("lockTimeout", lockTimeout);
@@ -322,19 +376,33 @@ public final class Transactor {
      * database's. PostgreSQL {@code statement_timeout} (for the transaction); MariaDB
      * {@code max_statement_time}; MySQL {@code max_execution_time} (SELECT only); H2
      * {@code QUERY_TIMEOUT}. Not supported on other databases.
+     *
+     * @param statementTimeout the running time allowed per statement
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
      */
     public Builder statementTimeout(Duration statementTimeout) {
       this.statementTimeout = RetryPolicy.Builder.positive("statementTimeout", statementTimeout);
       return this;
     }
 
-    /** When to retry; default {@link RetryPolicy#defaults()}; {@link RetryPolicy#none()} never. */
+    /**
+     * When to retry; default {@link RetryPolicy#defaults()}; {@link RetryPolicy#none()} never.
+     *
+     * @param retryPolicy the policy for failed attempts
+     * @return this builder
+     */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
       return this;
     }
 
-    /** What a nested call does; default {@link Nesting#REJECT}. */
+    /**
+     * What a nested call does; default {@link Nesting#REJECT}.
+     *
+     * @param nesting how a transaction started inside another on the same DataSource behaves
+     * @return this builder
+     */
     public Builder nesting(Nesting nesting) {
       this.nesting = Objects.requireNonNull(nesting, "nesting");
       return this;
@@ -345,6 +413,10 @@ public final class Transactor {
      * connection to giving it back) is logged at WARN and reported as
      * {@link TxEvent.Type#HELD_TOO_LONG} as soon as the threshold passes, while it is still
      * open (from a shared watchdog thread), once per transaction; positive. Default 10 s.
+     *
+     * @param threshold how long a transaction may hold its connection before it is reported
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
      */
     public Builder longTransactionThreshold(Duration threshold) {
       this.longTransactionThreshold =
@@ -352,12 +424,18 @@ public final class Transactor {
       return this;
     }
 
-    /** Receives an event per commit, rollback, retry and long transaction. */
+    /**
+     * Receives an event per commit, rollback, retry and long transaction. Default: none.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(TxListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
+    /** {@return a transactor with this configuration} */
     public Transactor build() {
       return new Transactor(this);
     }

@@ -13,5 +13,11 @@ import java.sql.Connection;
 @FunctionalInterface
 public interface TxConsumer<X extends Exception> {
 
+  /**
+   * Does the work inside the transaction.
+   *
+   * @param connection the transaction's connection; do not commit, roll back or close it
+   * @throws X the work's own failure, which rolls the transaction back and is rethrown unchanged
+   */
   void accept(Connection connection) throws X;
 }

@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public record TxEvent(Type type, int attempt, Duration held, Throwable cause) {
 
-  /** The kinds of event. */
+  /** The kinds of event. Immutable and thread-safe, as every enum. */
   public enum Type {
     /** The transaction committed. */
     COMMITTED,
@@ -34,6 +34,18 @@ public record TxEvent(Type type, int attempt, Duration held, Throwable cause) {
     HELD_TOO_LONG
   }
 
+  /**
+   * Checks the type and duration are present.
+   *
+   * @param type what happened
+   * @param attempt which attempt, from 1
+   * @param held how long the connection was held (for {@link Type#RETRYING}: the time since
+   *     the first attempt started)
+   * @param cause the failure behind a {@link Type#ROLLED_BACK} or {@link Type#RETRYING} event, or
+   *     null
+   *
+   * @throws NullPointerException if {@code type} or {@code held} is null
+   */
   public TxEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(held, "held");

@@ -16,5 +16,12 @@ import java.sql.Connection;
 @FunctionalInterface
 public interface TxFunction<T, X extends Exception> {
 
+  /**
+   * Does the work inside the transaction.
+   *
+   * @param connection the transaction's connection; do not commit, roll back or close it
+   * @return the result, handed to the caller once the transaction committed
+   * @throws X the work's own failure, which rolls the transaction back and is rethrown unchanged
+   */
   T apply(Connection connection) throws X;
 }

@@ -12,5 +12,10 @@ package dev.baton.tx;
 @FunctionalInterface
 public interface TxListener {
 
+  /**
+   * Receives one event.
+   *
+   * @param event what happened
+   */
   void onEvent(TxEvent event);
 }

@@ -18,7 +18,11 @@ import java.sql.Connection;
  */
 public interface TxScope extends AutoCloseable {
 
-  /** The transaction's connection. Do not commit, roll back or close it yourself. */
+  /**
+   * The transaction's connection. Do not commit, roll back or close it yourself.
+   *
+   * @return the connection the scope holds until it is closed
+   */
   Connection connection();
 
   /**

@@ -33,12 +33,28 @@ public final class EtcdCluster implements AutoCloseable {
     this.members = processes.stream().map(EtcdServer::member).collect(Collectors.toList());
   }
 
-  /** Starts a cluster of {@code size} members and waits until every member is healthy. */
+  /**
+   * Starts a cluster of {@code size} members and waits until every member is healthy (at most
+   * 60 s). The caller must close it.
+   *
+   * @param size the number of members, at least 1
+   * @return the running cluster
+   * @throws IllegalArgumentException if {@code size} is less than 1
+   * @throws IllegalStateException if the etcd binary is missing or the cluster did not start
+   */
   public static EtcdCluster start(int size) {
     return start(size, ServerProcess.DEFAULT_STARTUP_TIMEOUT);
   }
 
-  /** Like {@link #start(int)}, waiting at most {@code startupTimeout} for the members. */
+  /**
+   * Like {@link #start(int)}, waiting at most {@code startupTimeout} for the members.
+   *
+   * @param size the number of members, at least 1
+   * @param startupTimeout the longest wait for every member to be healthy; positive
+   * @return the running cluster
+   * @throws IllegalArgumentException if {@code size} is less than 1 or the timeout not positive
+   * @throws IllegalStateException if the etcd binary is missing or the cluster did not start
+   */
   public static EtcdCluster start(int size, Duration startupTimeout) {
     if (size < 1) {
       throw new IllegalArgumentException("An etcd cluster needs at least 1 member, got " + size);
@@ -92,12 +108,18 @@ public final class EtcdCluster implements AutoCloseable {
     ServerProcess.awaitReady(processes, timeout);
   }
 
-  /** The members, in order. */
+  /** {@return the members, in order; unmodifiable} */
   public List<EtcdServer> members() {
     return members;
   }
 
-  /** Member {@code index}, from 0. */
+  /**
+   * One member.
+   *
+   * @param index the member's position, from 0
+   * @return member {@code index}
+   * @throws IndexOutOfBoundsException if there is no such member
+   */
   public EtcdServer member(int index) {
     if (index < 0 || index >= members.size()) {
       throw new IndexOutOfBoundsException("Member " + index + " of a cluster of "
@@ -106,12 +128,12 @@ public final class EtcdCluster implements AutoCloseable {
     return members.get(index);
   }
 
-  /** Number of members. */
+  /** {@return the number of members} */
   public int size() {
     return members.size();
   }
 
-  /** Every member's client URL, in member order. */
+  /** {@return every member's client URL, in member order} */
   public List<String> endpoints() {
     return members.stream().map(EtcdServer::endpoint).collect(Collectors.toList());
   }

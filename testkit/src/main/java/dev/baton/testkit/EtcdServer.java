@@ -52,17 +52,29 @@ public final class EtcdServer extends TestServer {
     return new EtcdServer(process, List.of(process.endpoint()), false);
   }
 
-  /** The server shared by all tests of this JVM, started on first use; see the class doc. */
+  /**
+   * The server shared by all tests of this JVM, started on first use; see the class doc.
+   *
+   * @return the shared server; its {@link #close()} does nothing
+   * @throws IllegalStateException if no server can be had (the message says what to install or
+   *     set), or it did not start
+   */
   public static EtcdServer shared() {
     return SHARED.get(() -> resolveShared(Host.SYSTEM));
   }
 
-  /** Starts a private server with defaults; the caller must close it. */
+  /**
+   * Starts a private server with defaults; the caller must close it.
+   *
+   * @return the running server
+   * @throws IllegalStateException if no server can be had, or it did not start in 60 s (the
+   *     message ends with the tail of its log)
+   */
   public static EtcdServer start() {
     return builder().start();
   }
 
-  /** Configures a private server. */
+  /** {@return a builder of a private server, with defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -126,12 +138,15 @@ public final class EtcdServer extends TestServer {
         ENV_ENDPOINTS + "=http://host:port[,http://host:port...]", shared);
   }
 
-  /** The client URL, e.g. {@code http://127.0.0.1:2379} (the first one for several). */
+  /** {@return the client URL, e.g. {@code http://127.0.0.1:2379} (the first one for several)} */
   public String endpoint() {
     return endpoints.get(0);
   }
 
-  /** All client URLs: one for a server the testkit started, each one given in the variable. */
+  /**
+   * {@return all client URLs: one for a server the testkit started, each one given in the
+   * variable}
+   */
   public List<String> endpoints() {
     return endpoints;
   }
@@ -144,7 +159,12 @@ public final class EtcdServer extends TestServer {
 
     private Builder() {}
 
-    /** Extra server flags, e.g. {@code arg("--quota-backend-bytes", "16777216")}; they come last. */
+    /**
+     * Extra server flags, e.g. {@code arg("--quota-backend-bytes", "16777216")}; they come last.
+     *
+     * @param args the flags and their values, in order; none may be null
+     * @return this builder
+     */
     public Builder arg(String... args) {
       Builders.addArgs(this.args, args);
       return this;
@@ -154,19 +174,34 @@ public final class EtcdServer extends TestServer {
      * Serves clients over TLS only, with this certificate: {@link EtcdServer#endpoint()} then
      * starts with {@code https://}; clients trust it through its PEM file or
      * {@link TestCertificate#sslContext()}. Process servers only.
+     *
+     * @param certificate the server's certificate and key
+     * @return this builder
      */
     public Builder tls(TestCertificate certificate) {
       this.tls = Objects.requireNonNull(certificate, "certificate");
       return this;
     }
 
-    /** How long to wait until {@code /health} says true; default 60 s. */
+    /**
+     * How long to wait until {@code /health} says true; default 60 s.
+     *
+     * @param timeout the longest wait; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder startupTimeout(Duration timeout) {
       this.startupTimeout = Builders.startupTimeout(timeout);
       return this;
     }
 
-    /** Starts the server and waits until it is healthy; the caller must close it. */
+    /**
+     * Starts the server and waits until it is healthy; the caller must close it.
+     *
+     * @return the running server
+     * @throws IllegalStateException if no server can be had, or it did not start in time (the
+     *     message ends with the tail of its log)
+     */
     public EtcdServer start() {
       return launch(Host.SYSTEM, new EtcdConfig(tls, args, startupTimeout), true, false);
     }

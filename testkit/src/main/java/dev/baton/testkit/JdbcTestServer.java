@@ -30,22 +30,24 @@ public abstract sealed class JdbcTestServer extends TestServer
   /**
    * The JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:PORT/baton} for a server the testkit
    * runs; for a server from the environment, the URL given there, unchanged.
+   *
+   * @return the JDBC URL
    */
   public final String jdbcUrl() {
     return jdbcUrl;
   }
 
-  /** The database name ({@code baton}; from the URL for an environment-given server). */
+  /** {@return the database name ({@code baton}; from the URL for an environment-given server)} */
   public final String database() {
     return database;
   }
 
-  /** The user to log in as ({@code baton}, unless the environment names another). */
+  /** {@return the user to log in as ({@code baton}, unless the environment names another)} */
   public final String user() {
     return user;
   }
 
-  /** The user's password ({@code baton}, unless the environment names another). */
+  /** {@return the user's password ({@code baton}, unless the environment names another)} */
   public final String password() {
     return password;
   }

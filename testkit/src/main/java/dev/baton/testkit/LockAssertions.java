@@ -22,6 +22,12 @@ public final class LockAssertions {
    * to wait 30 s) throw {@link LockUnavailableException} within {@code bound}, with a message
    * containing {@code messagePart} (e.g. {@code "Redis unreachable"}): outages are reported as
    * such, promptly, never as a hang.
+   *
+   * @param locks a provider whose store is down (stopped, paused or unreachable)
+   * @param bound how long each attempt may take to throw
+   * @param messagePart text the exception's message must contain
+   * @throws AssertionError if an attempt returns, throws something else,
+   *     takes {@code bound} or longer, or its message lacks {@code messagePart}
    */
   public static void assertUnavailableWithin(LockProvider locks, Duration bound, String messagePart) {
     for (boolean waiting : new boolean[] {false, true}) {

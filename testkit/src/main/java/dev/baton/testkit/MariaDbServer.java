@@ -48,17 +48,29 @@ public final class MariaDbServer extends JdbcTestServer {
     super(backend, jdbcUrl, database, user, password, owned);
   }
 
-  /** The server shared by all tests of this JVM, started on first use; see the class doc. */
+  /**
+   * The server shared by all tests of this JVM, started on first use; see the class doc.
+   *
+   * @return the shared server; its {@link #close()} does nothing
+   * @throws IllegalStateException if no server can be had (the message says what to install or
+   *     set), or it did not start
+   */
   public static MariaDbServer shared() {
     return SHARED.get(() -> resolveShared(Host.SYSTEM));
   }
 
-  /** Starts a private server with defaults; the caller must close it. */
+  /**
+   * Starts a private server with defaults; the caller must close it.
+   *
+   * @return the running server
+   * @throws IllegalStateException if no server can be had, or it did not start in 60 s (the
+   *     message ends with the tail of its log)
+   */
   public static MariaDbServer start() {
     return builder().start();
   }
 
-  /** Configures a private server. */
+  /** {@return a builder of a private server, with defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -108,25 +120,49 @@ public final class MariaDbServer extends JdbcTestServer {
 
     private Builder() {}
 
-    /** A server option, passed as {@code --name=value}, e.g. {@code setting("max-connections", "50")}. */
+    /**
+     * A server option, passed as {@code --name=value}, e.g.
+     * {@code setting("max-connections", "50")}; a later call for the same name replaces it.
+     *
+     * @param name the setting's name
+     * @param value its value
+     * @return this builder
+     */
     public Builder setting(String name, String value) {
       settings.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Extra raw {@code mariadbd} flags; they come last. */
+    /**
+     * Extra raw {@code mariadbd} flags; they come last.
+     *
+     * @param args the flags and their values, in order; none may be null
+     * @return this builder
+     */
     public Builder arg(String... args) {
       Builders.addArgs(this.args, args);
       return this;
     }
 
-    /** How long to wait for install-db and then for the server to be ready; default 60 s. */
+    /**
+     * How long to wait for install-db and then for the server to be ready; default 60 s.
+     *
+     * @param timeout the longest wait; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder startupTimeout(Duration timeout) {
       this.startupTimeout = Builders.startupTimeout(timeout);
       return this;
     }
 
-    /** Starts the server and waits until it accepts connections; the caller must close it. */
+    /**
+     * Starts the server and waits until it accepts connections; the caller must close it.
+     *
+     * @return the running server
+     * @throws IllegalStateException if no server can be had, or it did not start in time (the
+     *     message ends with the tail of its log)
+     */
     public MariaDbServer start() {
       return launch(Host.SYSTEM, new SqlConfig(settings, args, startupTimeout), true, false);
     }

@@ -28,7 +28,16 @@ public final class RedisCluster implements AutoCloseable {
     this.nodes = List.copyOf(nodes);
   }
 
-  /** Starts {@code masters} cluster nodes and waits until the cluster is formed. */
+  /**
+   * Starts {@code masters} cluster nodes, spreads the slots evenly over them and waits until the
+   * cluster is formed. The caller must close it.
+   *
+   * @param masters the number of master nodes (no replicas), at least 1
+   * @return the formed cluster
+   * @throws IllegalArgumentException if {@code masters} is less than 1
+   * @throws IllegalStateException if a node did not start, the cluster did not form in time or
+   *     the thread was interrupted (its interrupt status is kept); the started nodes are closed
+   */
   public static RedisCluster start(int masters) {
     if (masters < 1) {
       throw new IllegalArgumentException("a Redis cluster needs at least 1 master, got " + masters);
@@ -90,17 +99,23 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
-  /** The nodes, in the order of their slot ranges. */
+  /** {@return the nodes, in the order of their slot ranges} */
   public List<RedisServer> nodes() {
     return nodes;
   }
 
-  /** Node {@code index}, from 0. */
+  /**
+   * One node.
+   *
+   * @param index the node's position, from 0
+   * @return node {@code index}
+   * @throws IndexOutOfBoundsException if there is no such node
+   */
   public RedisServer node(int index) {
     return nodes.get(index);
   }
 
-  /** {@code host:port} of every node, e.g. to seed a cluster client. */
+  /** {@return {@code host:port} of every node, e.g. to seed a cluster client} */
   public List<String> addresses() {
     return nodes.stream().map(n -> n.host() + ":" + n.port()).toList();
   }

@@ -57,17 +57,29 @@ public final class RedisServer extends TestServer {
     this.tls = tls;
   }
 
-  /** The server shared by all tests of this JVM, started on first use; see the class doc. */
+  /**
+   * The server shared by all tests of this JVM, started on first use; see the class doc.
+   *
+   * @return the shared server; its {@link #close()} does nothing
+   * @throws IllegalStateException if no server can be had (the message says what to install or
+   *     set), or it did not start
+   */
   public static RedisServer shared() {
     return SHARED.get(() -> resolveShared(Host.SYSTEM));
   }
 
-  /** Starts a private server with defaults; the caller must close it. */
+  /**
+   * Starts a private server with defaults; the caller must close it.
+   *
+   * @return the running server
+   * @throws IllegalStateException if no server can be had, or it did not start in 60 s (the
+   *     message ends with the tail of its log)
+   */
   public static RedisServer start() {
     return builder().start();
   }
 
-  /** Configures a private server. */
+  /** {@return a builder of a private server, with defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -131,6 +143,8 @@ public final class RedisServer extends TestServer {
    * {@code redis://host:port} ({@code rediss://} with TLS), with {@code user:password@} or
    * {@code :password@} when the server requires them; for a server from
    * {@code BATON_TEST_REDIS_URI}, that value unchanged.
+   *
+   * @return the URI a client connects with
    */
   public String uri() {
     if (uri != null) {
@@ -143,12 +157,12 @@ public final class RedisServer extends TestServer {
     return (tls ? "rediss://" : "redis://") + credentials + host() + ":" + port();
   }
 
-  /** The ACL user clients authenticate as, if any. */
+  /** {@return the ACL user clients authenticate as, if any} */
   public Optional<String> user() {
     return Optional.ofNullable(user);
   }
 
-  /** The password clients authenticate with, if any. */
+  /** {@return the password clients authenticate with, if any} */
   public Optional<String> password() {
     return Optional.ofNullable(password);
   }
@@ -169,7 +183,13 @@ public final class RedisServer extends TestServer {
 
     private Builder() {}
 
-    /** Requires this password from the default user ({@code --requirepass}). */
+    /**
+     * Requires this password from the default user ({@code --requirepass}).
+     *
+     * @param password the password; non-empty, without whitespace
+     * @return this builder
+     * @throws IllegalArgumentException if it is empty or holds whitespace
+     */
     public Builder requirePass(String password) {
       this.password = requireToken("password", password);
       return this;
@@ -178,6 +198,11 @@ public final class RedisServer extends TestServer {
     /**
      * Adds an ACL user with all permissions ({@code --user NAME on >PASSWORD ~* &* +@all});
      * {@link RedisServer#uri()} then carries its credentials.
+     *
+     * @param name the user's name; non-empty, without whitespace
+     * @param password the user's password; non-empty, without whitespace
+     * @return this builder
+     * @throws IllegalArgumentException if either is empty or holds whitespace
      */
     public Builder user(String name, String password) {
       this.user = requireToken("user name", name);
@@ -185,7 +210,12 @@ public final class RedisServer extends TestServer {
       return this;
     }
 
-    /** Append-only persistence with fsync on every write, so data survives a kill; default off. */
+    /**
+     * Append-only persistence with fsync on every write, so data survives a kill; default off.
+     *
+     * @param on whether to turn it on
+     * @return this builder
+     */
     public Builder appendOnly(boolean on) {
       this.appendOnly = on;
       return this;
@@ -195,25 +225,45 @@ public final class RedisServer extends TestServer {
      * Serves TLS only, with this certificate ({@link RedisServer#uri()} then starts with
      * {@code rediss://}; clients trust it through {@link TestCertificate#sslContext()}). Process
      * servers only.
+     *
+     * @param certificate the server's certificate and key
+     * @return this builder
      */
     public Builder tls(TestCertificate certificate) {
       this.tls = Objects.requireNonNull(certificate, "certificate");
       return this;
     }
 
-    /** Extra server flags, e.g. {@code arg("--maxmemory", "10mb")}; they come last and win. */
+    /**
+     * Extra server flags, e.g. {@code arg("--maxmemory", "10mb")}; they come last and win.
+     *
+     * @param args the flags and their values, in order; none may be null
+     * @return this builder
+     */
     public Builder arg(String... args) {
       Builders.addArgs(this.args, args);
       return this;
     }
 
-    /** How long to wait until the server answers PING; default 60 s. */
+    /**
+     * How long to wait until the server answers PING; default 60 s.
+     *
+     * @param timeout the longest wait; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder startupTimeout(Duration timeout) {
       this.startupTimeout = Builders.startupTimeout(timeout);
       return this;
     }
 
-    /** Starts the server and waits until it answers; the caller must close it. */
+    /**
+     * Starts the server and waits until it answers; the caller must close it.
+     *
+     * @return the running server
+     * @throws IllegalStateException if no server can be had, or it did not start in time (the
+     *     message ends with the tail of its log)
+     */
     public RedisServer start() {
       return launch(Host.SYSTEM, new RedisConfig(password, user, userPassword, appendOnly, tls, args,
           startupTimeout), true, false);

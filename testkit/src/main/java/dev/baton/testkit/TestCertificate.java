@@ -36,7 +36,13 @@ public final class TestCertificate {
     this.sslContext = sslContext;
   }
 
-  /** A new key pair and self-signed certificate for 127.0.0.1 and localhost, valid ten years. */
+  /**
+   * A new key pair and self-signed certificate for 127.0.0.1 and localhost, valid ten years.
+   *
+   * @return the certificate, its files in a temp dir deleted at JVM exit
+   * @throws IllegalStateException if keytool or writing the files failed, or the thread was
+   *     interrupted (its interrupt status is kept)
+   */
   public static TestCertificate create() {
     return create("ip:127.0.0.1", "dns:localhost");
   }
@@ -45,6 +51,12 @@ public final class TestCertificate {
    * A new key pair and self-signed certificate for the given subject alternative names, in
    * keytool's form ({@code "ip:127.0.0.1"}, {@code "dns:localhost"}), e.g. to test that a client
    * refuses a certificate that does not name the host it connects to.
+   *
+   * @param subjectAltNames one or more {@code ip:ADDRESS} or {@code dns:NAME} entries
+   * @return the certificate, its files in a temp dir deleted at JVM exit
+   * @throws IllegalArgumentException if none is given or one is not of that form
+   * @throws IllegalStateException if keytool or writing the files failed, or the thread was
+   *     interrupted (its interrupt status is kept)
    */
   public static TestCertificate create(String... subjectAltNames) {
     if (subjectAltNames.length == 0) {
@@ -110,17 +122,17 @@ public final class TestCertificate {
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
-  /** The certificate, PEM-encoded (also the CA file, as it is self-signed). */
+  /** {@return the certificate's file, PEM-encoded (also the CA file, as it is self-signed)} */
   public Path certificatePem() {
     return certificatePem;
   }
 
-  /** The unencrypted private key, PEM-encoded PKCS#8. */
+  /** {@return the file of the unencrypted private key, PEM-encoded PKCS#8} */
   public Path privateKeyPem() {
     return privateKeyPem;
   }
 
-  /** A client context that trusts this certificate and nothing else. */
+  /** {@return a client context that trusts this certificate and nothing else} */
   public SSLContext sslContext() {
     return sslContext;
   }

@@ -37,17 +37,22 @@ public abstract sealed class TestServer implements AutoCloseable
     this.owned = owned;
   }
 
-  /** Host name or IP to connect to ({@code 127.0.0.1} for a local process). */
+  /** {@return the host name or IP to connect to ({@code 127.0.0.1} for a local process)} */
   public final String host() {
     return backend.host();
   }
 
-  /** The port to connect to. */
+  /** {@return the port to connect to} */
   public final int port() {
     return backend.port();
   }
 
-  /** The file the server's output goes to (in its temp dir). */
+  /**
+   * The file the server's output goes to (in its temp dir).
+   *
+   * @return the log file's path
+   * @throws UnsupportedOperationException for a server named by an environment variable
+   */
   public final Path logFile() {
     return backend.logFile();
   }
@@ -82,7 +87,12 @@ public abstract sealed class TestServer implements AutoCloseable
     backend.restart();
   }
 
-  /** True while the server's process exists, paused or not. */
+  /**
+   * Whether the server's process exists, paused or not.
+   *
+   * @return true while it exists
+   * @throws UnsupportedOperationException for a server named by an environment variable
+   */
   public final boolean isRunning() {
     return backend.isRunning();
   }

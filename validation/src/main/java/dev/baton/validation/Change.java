@@ -22,6 +22,15 @@ import java.util.Objects;
  * @param after the value after the change, described
  */
 public record Change(String pointer, Repair kind, String before, String after) {
+  /**
+   * Checks that every field is present.
+   *
+   * @param pointer where the change was made, {@code ""} for the whole document
+   * @param kind what kind of repair it was
+   * @param before the value before the change, described
+   * @param after the value after the change, described
+   * @throws NullPointerException if any of them is null
+   */
   public Change {
     Objects.requireNonNull(pointer, "pointer");
     Objects.requireNonNull(kind, "kind");

@@ -99,6 +99,9 @@ public final class JsonValidator<T> {
    * A validator for a record, with a schema generated from it (every component required and
    * non-null, no other keys), {@link RepairPolicy#all()} and {@link Limits#defaults()}.
    *
+   * @param <T> the record type
+   * @param type the record class the JSON is bound to
+   * @return the validator
    * @throws IllegalArgumentException if {@code type} is not a record
    */
   public static <T> JsonValidator<T> forRecord(Class<T> type) {
@@ -109,13 +112,24 @@ public final class JsonValidator<T> {
    * A validator for a draft 2020-12 JSON Schema, binding to {@code type}, with
    * {@link RepairPolicy#all()} and {@link Limits#defaults()}.
    *
+   * @param <T> the target type
+   * @param schemaJson the schema, as JSON text
+   * @param type what valid JSON is bound to (a record, or {@code Object} for maps and lists)
+   * @return the validator
    * @throws ValidationException if the schema is not JSON or cannot be used
    */
   public static <T> JsonValidator<T> forSchema(String schemaJson, Class<T> type) {
     return builder(type).schema(schemaJson).build();
   }
 
-  /** A builder for a validator binding to {@code type}. */
+  /**
+   * A builder for a validator binding to {@code type}.
+   *
+   * @param <T> the target type
+   * @param type what valid JSON is bound to; not null
+   * @return the builder, with {@link RepairPolicy#all()}, {@link Limits#defaults()} and a
+   *     schema generated from the record {@code type} unless one is set
+   */
   public static <T> Builder<T> builder(Class<T> type) {
     return new Builder<>(type);
   }
@@ -123,6 +137,9 @@ public final class JsonValidator<T> {
   /**
    * Validates and repairs {@code text}, a model's answer: JSON, or JSON in prose or a code fence.
    * Never throws for bad input; see {@link ValidationResult}.
+   *
+   * @param text the model's answer; not null
+   * @return the bound value, the repaired JSON, the changes made and the problems left
    */
   public ValidationResult<T> validate(String text) {
     Objects.requireNonNull(text, "text");
@@ -137,6 +154,9 @@ public final class JsonValidator<T> {
   /**
    * Validates and repairs a model's answer given as UTF-8 bytes; bytes that are not valid UTF-8
    * are a problem (with the offset of the first bad byte), not replaced.
+   *
+   * @param utf8 the model's answer, UTF-8 encoded; not null
+   * @return the bound value, the repaired JSON, the changes made and the problems left
    */
   public ValidationResult<T> validate(byte[] utf8) {
     Objects.requireNonNull(utf8, "utf8");
@@ -213,7 +233,7 @@ public final class JsonValidator<T> {
     return new Problem(pointer, Problem.BINDING, String.valueOf(message));
   }
 
-  /** The JSON Schema this validator checks against (compact JSON). */
+  /** {@return the JSON Schema this validator checks against (compact JSON)} */
   public String schema() {
     return schemaJson;
   }
@@ -225,20 +245,24 @@ public final class JsonValidator<T> {
    * nullable, and keywords strict mode does not support are removed (see the module README for
    * the list). Answers are still validated against the full {@link #schema()}.
    *
+   * @return the strict-mode schema, as compact JSON
    * @throws ValidationException if the schema's root is not an object schema
    */
   public String openAiStrictSchema() {
     return OpenAiStrictSchema.of(schemaNode).toString();
   }
 
+  /** {@return the type valid JSON is bound to} */
   public Class<T> type() {
     return type;
   }
 
+  /** {@return the repairs this validator may make} */
   public RepairPolicy policy() {
     return policy;
   }
 
+  /** {@return the limits on the input} */
   public Limits limits() {
     return limits;
   }
@@ -267,7 +291,13 @@ public final class JsonValidator<T> {
       this.type = Objects.requireNonNull(type, "type");
     }
 
-    /** The JSON Schema (draft 2020-12 unless its {@code $schema} says otherwise). */
+    /**
+     * The JSON Schema (draft 2020-12 unless its {@code $schema} says otherwise). It is parsed
+     * and compiled by {@link #build()}.
+     *
+     * @param schemaJson the schema, as JSON text
+     * @return this builder
+     */
     public Builder<T> schema(String schemaJson) {
       this.schemaJson = Objects.requireNonNull(schemaJson, "schemaJson");
       this.schemaSource = "the schema string";
@@ -278,6 +308,8 @@ public final class JsonValidator<T> {
      * The JSON Schema from a classpath resource, found with the target type's class loader
      * (e.g. {@code "schemas/recommendations.json"}).
      *
+     * @param resource the resource's path; a leading {@code /} is ignored
+     * @return this builder
      * @throws ValidationException if there is no such resource
      */
     public Builder<T> schemaResource(String resource) {
@@ -297,13 +329,23 @@ public final class JsonValidator<T> {
       return this;
     }
 
-    /** Which repairs are allowed; {@link RepairPolicy#all()} by default. */
+    /**
+     * Which repairs are allowed; {@link RepairPolicy#all()} by default.
+     *
+     * @param policy the repair policy
+     * @return this builder
+     */
     public Builder<T> policy(RepairPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** Limits on the input; {@link Limits#defaults()} by default. */
+    /**
+     * Limits on the input; {@link Limits#defaults()} by default.
+     *
+     * @param limits the limits
+     * @return this builder
+     */
     public Builder<T> limits(Limits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
@@ -312,6 +354,12 @@ public final class JsonValidator<T> {
     /**
      * Makes a schema available to {@code $ref} under {@code uri} (absolute, without fragment);
      * the only way a reference outside the schema resolves.
+     *
+     * @param uri the schema's absolute URI, without a fragment
+     * @param schemaJson the schema, as JSON text
+     * @return this builder
+     * @throws IllegalArgumentException if {@code uri} is not absolute or has a fragment
+     * @throws ValidationException if {@code schemaJson} is not JSON
      */
     public Builder<T> registerSchema(String uri, String schemaJson) {
       Objects.requireNonNull(uri, "uri");
@@ -332,6 +380,8 @@ public final class JsonValidator<T> {
 
     /**
      * Builds the validator, compiling the schema and resolving every reference now.
+     *
+     * @return the validator, immutable and thread-safe
      *
      * @throws ValidationException if the schema cannot be used
      * @throws IllegalArgumentException if no schema was given and the type is not a record

@@ -41,27 +41,34 @@ public final class Limits {
     this.maxNumberLength = b.maxNumberLength;
   }
 
-  /** The defaults: 1 MiB, depth 64, strings of 100,000 characters, numbers of 100. */
+  /**
+   * {@return the defaults: 1 MiB, depth 64, strings of 100,000 characters, numbers of 100}
+   */
   public static Limits defaults() {
     return DEFAULTS;
   }
 
+  /** {@return a builder that starts from the {@link #defaults() defaults}} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return the most UTF-8 bytes of text accepted, prose and fences included} */
   public int maxInputBytes() {
     return maxInputBytes;
   }
 
+  /** {@return the deepest nesting of arrays and objects accepted} */
   public int maxDepth() {
     return maxDepth;
   }
 
+  /** {@return the longest string value or key accepted, in characters} */
   public int maxStringLength() {
     return maxStringLength;
   }
 
+  /** {@return the longest number literal accepted, in characters} */
   public int maxNumberLength() {
     return maxNumberLength;
   }
@@ -82,13 +89,26 @@ public final class Limits {
     private Builder() {
     }
 
-    /** The most UTF-8 bytes of text accepted, prose and fences included. */
+    /**
+     * The most UTF-8 bytes of text accepted, prose and fences included. Default 1 MiB.
+     *
+     * @param bytes the limit; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder maxInputBytes(int bytes) {
       this.maxInputBytes = positive("maxInputBytes", bytes);
       return this;
     }
 
-    /** The deepest nesting of arrays and objects accepted, 1 to {@value #MAX_DEPTH_CEILING}. */
+    /**
+     * The deepest nesting of arrays and objects accepted, 1 to {@value #MAX_DEPTH_CEILING}.
+     * Default 64.
+     *
+     * @param depth the limit
+     * @return this builder
+     * @throws IllegalArgumentException if it is outside that range
+     */
     public Builder maxDepth(int depth) {
       if (depth < 1 || depth > MAX_DEPTH_CEILING) {
         throw new IllegalArgumentException(
@@ -98,18 +118,31 @@ public final class Limits {
       return this;
     }
 
-    /** The longest string value or key accepted, in characters. */
+    /**
+     * The longest string value or key accepted, in characters. Default 100,000.
+     *
+     * @param chars the limit; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder maxStringLength(int chars) {
       this.maxStringLength = positive("maxStringLength", chars);
       return this;
     }
 
-    /** The longest number literal accepted, in characters. */
+    /**
+     * The longest number literal accepted, in characters. Default 100.
+     *
+     * @param chars the limit; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder maxNumberLength(int chars) {
       this.maxNumberLength = positive("maxNumberLength", chars);
       return this;
     }
 
+    /** {@return the limits} */
     public Limits build() {
       return new Limits(this);
     }

@@ -21,6 +21,14 @@ public record Problem(String pointer, String keyword, String message) {
   /** The keyword of problems with binding valid JSON to the target type. */
   public static final String BINDING = "binding";
 
+  /**
+   * Checks that every field is present.
+   *
+   * @param pointer the JSON Pointer of the offending value, {@code ""} for the whole document
+   * @param keyword the JSON Schema keyword that failed, or {@value #INPUT} or {@value #BINDING}
+   * @param message what is wrong, for people
+   * @throws NullPointerException if any of them is null
+   */
   public Problem {
     Objects.requireNonNull(pointer, "pointer");
     Objects.requireNonNull(keyword, "keyword");

@@ -27,17 +27,29 @@ public final class RepairPolicy {
     this.allowed = Collections.unmodifiableSet(allowed);
   }
 
-  /** Every repair: drop unknown keys, sanitize strings, drop invalid items, cap arrays. */
+  /**
+   * {@return the policy of every repair: drop unknown keys, sanitize strings, drop invalid
+   * items, cap arrays}
+   */
   public static RepairPolicy all() {
     return ALL;
   }
 
-  /** No repair: the input is checked as it is and every violation is a {@link Problem}. */
+  /**
+   * {@return the policy of no repair: the input is checked as it is and every violation is a
+   * {@link Problem}}
+   */
   public static RepairPolicy strict() {
     return STRICT;
   }
 
-  /** Exactly the given repairs (none given is {@link #strict()}). */
+  /**
+   * Exactly the given repairs (none given is {@link #strict()}).
+   *
+   * @param repairs the repairs allowed; duplicates are ignored
+   * @return the policy
+   * @throws NullPointerException if {@code repairs} is or contains null
+   */
   public static RepairPolicy of(Repair... repairs) {
     Objects.requireNonNull(repairs, "repairs");
     EnumSet<Repair> set = EnumSet.noneOf(Repair.class);
@@ -47,12 +59,17 @@ public final class RepairPolicy {
     return new RepairPolicy(set);
   }
 
-  /** Whether this policy allows {@code repair}. */
+  /**
+   * Whether this policy allows {@code repair}.
+   *
+   * @param repair a kind of repair
+   * @return true if the validator may make it
+   */
   public boolean allows(Repair repair) {
     return allowed.contains(repair);
   }
 
-  /** The repairs this policy allows, unmodifiable. */
+  /** {@return the repairs this policy allows, unmodifiable} */
   public Set<Repair> allowed() {
     return allowed;
   }

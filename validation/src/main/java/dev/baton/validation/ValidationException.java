@@ -14,10 +14,21 @@ package dev.baton.validation;
 public class ValidationException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception without a cause.
+   *
+   * @param message what is wrong (the schema, the builder value, or the input's problems)
+   */
   public ValidationException(String message) {
     super(message);
   }
 
+  /**
+   * Creates an exception with a cause, e.g. the parser's failure on a schema.
+   *
+   * @param message what is wrong
+   * @param cause the underlying failure
+   */
   public ValidationException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -35,18 +35,23 @@ public final class ValidationResult<T> {
     this.problems = List.copyOf(problems);
   }
 
-  /** True when nothing is left wrong: the (repaired) JSON validates and was bound. */
+  /** {@return true when nothing is left wrong: the (repaired) JSON validates and was bound} */
   public boolean isValid() {
     return problems.isEmpty();
   }
 
-  /** The bound value; empty unless {@link #isValid()} (or when the JSON is {@code null}). */
+  /**
+   * {@return the bound value; empty unless {@link #isValid()} (or when the JSON is
+   * {@code null})}
+   */
   public Optional<T> value() {
     return Optional.ofNullable(value);
   }
 
   /**
    * The bound value, or a {@link ValidationException} listing every problem.
+   *
+   * @return the bound value; never null
    *
    * @throws ValidationException if the result is not valid or the JSON is {@code null}
    */
@@ -61,17 +66,20 @@ public final class ValidationResult<T> {
     return value;
   }
 
-  /** The JSON after repair (compact); empty when the input could not be read as JSON at all. */
+  /**
+   * {@return the JSON after repair (compact); empty when the input could not be read as JSON at
+   * all}
+   */
   public Optional<String> json() {
     return Optional.ofNullable(json);
   }
 
-  /** Every repair made, in order; empty under {@link RepairPolicy#strict()}. */
+  /** {@return every repair made, in order; empty under {@link RepairPolicy#strict()}} */
   public List<Change> changes() {
     return changes;
   }
 
-  /** What is left wrong; empty if and only if {@link #isValid()}. */
+  /** {@return what is left wrong; empty if and only if {@link #isValid()}} */
   public List<Problem> problems() {
     return problems;
   }

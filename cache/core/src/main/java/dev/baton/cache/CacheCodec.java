@@ -9,9 +9,21 @@ package dev.baton.cache;
  */
 public interface CacheCodec<V> {
 
-  /** The bytes of a non-null value. */
+  /**
+   * The bytes of a non-null value.
+   *
+   * @param value the value to store; never null
+   * @return its encoding, which {@link #decode} turns back into an equal value
+   */
   byte[] encode(V value);
 
-  /** The value these bytes were encoded from. */
+  /**
+   * The value these bytes were encoded from.
+   *
+   * @param bytes bytes that {@link #encode} produced, possibly in another deployment
+   * @return the value; not null
+   * @throws RuntimeException any unchecked exception if the bytes cannot be read: the cache then
+   *     treats the entry as missing
+   */
   V decode(byte[] bytes);
 }

@@ -6,17 +6,28 @@ import java.util.Objects;
 /**
  * Something a {@link StampedeCache} did for a key.
  *
+ * <p>Immutable and thread-safe (the error is shared as it is).
+ *
  * @param type what happened
  * @param cache the cache's name
  * @param key the key, as the store sees it (after the key codec)
  * @param duration how long it took, where that is meaningful (a load, a lock wait); else zero
  * @param error the failure, for {@link Type#LOAD_FAILURE}, {@link Type#FALLBACK} and
  *     {@link Type#STALE_SERVED}; else {@code null}
- *
- * <p>Immutable and thread-safe.
  */
 public record CacheEvent(Type type, String cache, String key, Duration duration, Throwable error) {
 
+  /**
+   * Checks that every field but {@code error} is present.
+   *
+   * @param type what happened
+   * @param cache the cache's name
+   * @param key the key, as the store sees it (after the key codec)
+   * @param duration how long it took, where that is meaningful; else zero
+   * @param error the failure behind the event, or {@code null}
+   * @throws NullPointerException if {@code type}, {@code cache}, {@code key} or
+   *     {@code duration} is null
+   */
   public CacheEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(cache, "cache");
@@ -24,7 +35,7 @@ public record CacheEvent(Type type, String cache, String key, Duration duration,
     Objects.requireNonNull(duration, "duration");
   }
 
-  /** The kinds of event. */
+  /** The kinds of event. Immutable and thread-safe, as every enum. */
   public enum Type {
     /** A fresh value was found in this instance's local tier. */
     HIT_LOCAL,

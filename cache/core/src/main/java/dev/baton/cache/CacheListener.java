@@ -9,5 +9,10 @@ package dev.baton.cache;
  */
 @FunctionalInterface
 public interface CacheListener {
+  /**
+   * Receives one event.
+   *
+   * @param event what happened
+   */
   void onEvent(CacheEvent event);
 }

@@ -12,6 +12,13 @@ package dev.baton.cache;
 @FunctionalInterface
 public interface CacheLoader<K, V> {
 
-  /** The value of {@code key}, or {@code null} if it has none. */
+  /**
+   * Computes the value of {@code key}.
+   *
+   * @param key the key that missed
+   * @return the value of {@code key}, or {@code null} if it has none
+   * @throws Exception any failure: a checked one reaches the caller wrapped in a
+   *     {@link CacheLoadException}, an unchecked one as it is (unless a stale value is served)
+   */
   V load(K key) throws Exception;
 }

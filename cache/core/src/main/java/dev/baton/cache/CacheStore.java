@@ -21,16 +21,41 @@ import java.util.Optional;
  */
 public interface CacheStore extends AutoCloseable {
 
-  /** The entry under {@code key}, or empty if there is none. */
+  /**
+   * Reads an entry.
+   *
+   * @param namespace the cache's name
+   * @param key the key, as the cache's key codec made it
+   * @return the entry under {@code key}, or empty if there is none (or it expired)
+   */
   Optional<byte[]> get(String namespace, String key);
 
-  /** Stores {@code entry} under {@code key}; the store drops it after {@code ttl}. */
+  /**
+   * Stores {@code entry} under {@code key}, replacing any entry there; the store drops it after
+   * {@code ttl}.
+   *
+   * @param namespace the cache's name
+   * @param key the key, as the cache's key codec made it
+   * @param entry the opaque bytes the cache produced
+   * @param ttl how long the store keeps it; positive
+   */
   void put(String namespace, String key, byte[] entry, Duration ttl);
 
-  /** Removes the entry under {@code key}, if any. */
+  /**
+   * Removes the entry under {@code key}, if any.
+   *
+   * @param namespace the cache's name
+   * @param key the key, as the cache's key codec made it
+   */
   void delete(String namespace, String key);
 
-  /** Sends {@code message} to every subscriber of {@code namespace}, in every instance. */
+  /**
+   * Sends {@code message} to every subscriber of {@code namespace}, in every instance. Delivery
+   * is best effort: a subscriber that is disconnected at the time misses it.
+   *
+   * @param namespace the cache's name
+   * @param message the message, e.g. an invalidation naming a key
+   */
   void publish(String namespace, String message);
 
   /**
@@ -38,6 +63,10 @@ public interface CacheStore extends AutoCloseable {
    * closed. If the connection that carries them drops, the store reconnects (with a back-off)
    * and, once subscribed again, calls {@link Subscriber#onReconnect}: messages may have been
    * missed in between.
+   *
+   * @param namespace the cache's name
+   * @param subscriber receives the messages, on the store's subscriber thread
+   * @return the subscription; close it to stop the deliveries
    */
   Subscription subscribe(String namespace, Subscriber subscriber);
 
@@ -45,15 +74,26 @@ public interface CacheStore extends AutoCloseable {
   @Override
   void close();
 
-  /** Receives the messages of one namespace. Called on the store's subscriber thread. */
+  /**
+   * Receives the messages of one namespace. Called on the store's subscriber thread, not the
+   * thread that subscribed, so implementations must be thread-safe.
+   */
   interface Subscriber {
+    /**
+     * Receives one published message.
+     *
+     * @param message the message as it was published
+     */
     void onMessage(String message);
 
     /** The subscription was down and is up again; messages may have been lost. */
     void onReconnect();
   }
 
-  /** An active subscription; closing it stops the deliveries. */
+  /**
+   * An active subscription; closing it stops the deliveries. Implementations must be
+   * thread-safe: it may be closed from any thread while messages are being delivered.
+   */
   interface Subscription extends AutoCloseable {
     @Override
     void close();

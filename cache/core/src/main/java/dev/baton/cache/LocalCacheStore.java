@@ -111,7 +111,7 @@ public final class LocalCacheStore implements CacheStore {
     return () -> list.remove(subscriber);
   }
 
-  /** Entries not yet expired or swept; for tests. */
+  /** {@return the number of entries not yet expired or swept; for tests} */
   public int size() {
     return entries.size();
   }

@@ -131,6 +131,12 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   /**
    * A builder for a cache named {@code name}: letters, digits, '.', '_' and '-', at most 100
    * characters. Instances that share entries and locks use the same name.
+   *
+   * @param <K> the key type
+   * @param <V> the value type
+   * @param name the cache's name, also its namespace in the store and the prefix of its locks
+   * @return a builder; only {@link Builder#ttl} must be set before {@link Builder#build}
+   * @throws IllegalArgumentException if {@code name} is not of that form
    */
   public static <K, V> Builder<K, V> builder(String name) {
     return new Builder<>(name);
@@ -140,6 +146,9 @@ public final class StampedeCache<K, V> implements AutoCloseable {
    * The value of {@code key}: from the local tier, else the store, else {@code loader}, which
    * runs at most once per key at a time in this instance and, with locks, in the whole fleet.
    *
+   * @param key the key; not null
+   * @param loader computes the value on a miss (callers coalesced on one load share the result
+   *     of the one loader that runs)
    * @return the value, or {@code null} if the loader said there is none
    * @throws CacheLoadException if the loader threw a checked exception (as its cause) or timed
    *     out, and no stale value could be served; an unchecked exception of the loader is
@@ -158,6 +167,10 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   /**
    * {@link #get} on the cache's executor: a fresh local value completes at once, anything else
    * runs there. The future fails as {@code get} would throw.
+   *
+   * @param key the key; not null
+   * @param loader computes the value on a miss
+   * @return a future of the value (or {@code null} if the loader said there is none)
    */
   public CompletableFuture<V> getAsync(K key, CacheLoader<? super K, ? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
@@ -172,6 +185,9 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   /**
    * The value of {@code key} if this instance or the store holds a fresh one; never loads.
    * Empty also for a key remembered as absent (negative caching).
+   *
+   * @param key the key; not null
+   * @return the fresh value, or empty
    */
   public Optional<V> getIfPresent(K key) {
     String storeKey = storeKey(key);
@@ -197,6 +213,9 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   /**
    * Sets the value of {@code key} here and in the store, with the cache's TTL and jitter, and
    * tells the other instances to drop their local copies.
+   *
+   * @param key the key; not null
+   * @param value the value; not null
    */
   public void put(K key, V value) {
     Objects.requireNonNull(value, "value");
@@ -209,7 +228,11 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     }
   }
 
-  /** Removes {@code key} here and from the store, and from the other instances' local tiers. */
+  /**
+   * Removes {@code key} here and from the store, and from the other instances' local tiers.
+   *
+   * @param key the key; not null
+   */
   public void invalidate(K key) {
     String storeKey = storeKey(key);
     local.invalidate(storeKey);
@@ -219,12 +242,12 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     }
   }
 
-  /** The counters since the cache was built. */
+  /** {@return a snapshot of the counters since the cache was built} */
   public CacheStats stats() {
     return stats.snapshot();
   }
 
-  /** The cache's name. */
+  /** {@return the cache's name} */
   public String name() {
     return name;
   }
@@ -580,7 +603,13 @@ public final class StampedeCache<K, V> implements AutoCloseable {
       this.name = name;
     }
 
-    /** How long a loaded value is fresh. Required. */
+    /**
+     * How long a loaded value is fresh. Required.
+     *
+     * @param ttl the time to live of each entry, before jitter; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder<K, V> ttl(Duration ttl) {
       this.ttl = positive("ttl", ttl);
       return this;
@@ -589,6 +618,10 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * A random extra lifetime, uniform in [0, jitter], added to each entry's TTL so keys loaded
      * together do not expire together; by default zero.
+     *
+     * @param jitter the largest extra lifetime; zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if it is negative
      */
     public Builder<K, V> ttlJitter(Duration jitter) {
       this.ttlJitter = notNegative("ttlJitter", jitter);
@@ -598,13 +631,24 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * The longest this instance trusts its local copy before it reads the store again, to bound
      * how stale a copy can get if an invalidation message is lost; by default the entry's TTL.
+     *
+     * @param localTtl the local copy's time to live; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
      */
     public Builder<K, V> localTtl(Duration localTtl) {
       this.localTtl = positive("localTtl", localTtl);
       return this;
     }
 
-    /** The most entries the local tier keeps (least recently and frequently used go first); by default 10,000. */
+    /**
+     * The most entries the local tier keeps (least recently and frequently used go first); by
+     * default 10,000.
+     *
+     * @param size the local tier's capacity in entries; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder<K, V> localMaximumSize(long size) {
       if (size <= 0) {
         throw new IllegalArgumentException("localMaximumSize must be positive: " + size);
@@ -616,6 +660,10 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * The shared store, and the codec that turns values into its bytes. Without a store the
      * cache is local to this instance.
+     *
+     * @param store the shared store; the cache does not close it
+     * @param codec turns values into the store's bytes and back
+     * @return this builder
      */
     public Builder<K, V> store(CacheStore store, CacheCodec<V> codec) {
       this.store = Objects.requireNonNull(store, "store must not be null");
@@ -627,13 +675,22 @@ public final class StampedeCache<K, V> implements AutoCloseable {
      * The per-key locks that let one instance load a key while the others wait for the store.
      * Without them, each instance loads a missing key once. Use a provider on a store every
      * instance reaches (Redis, etcd, a database).
+     *
+     * @param locks the lock provider; the cache does not close it
+     * @return this builder
      */
     public Builder<K, V> locks(LockProvider locks) {
       this.locks = Objects.requireNonNull(locks, "locks must not be null");
       return this;
     }
 
-    /** The lease of a key's lock, renewed while the load runs; by default 30 seconds. */
+    /**
+     * The lease of a key's lock, renewed while the load runs; by default 30 seconds.
+     *
+     * @param lease the lock's lease time; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
+     */
     public Builder<K, V> lockLease(Duration lease) {
       this.lockLease = positive("lockLease", lease);
       return this;
@@ -642,6 +699,11 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * How long a miss waits for another instance that holds the key's lock (and is loading it)
      * before it loads without the lock; by default 10 seconds. Make it longer than a slow load.
+     *
+     * @param wait the longest wait for the key's lock; zero or more (zero: load without the
+     *     lock as soon as it is found held)
+     * @return this builder
+     * @throws IllegalArgumentException if it is negative
      */
     public Builder<K, V> lockWait(Duration wait) {
       this.lockWait = notNegative("lockWait", wait);
@@ -651,6 +713,10 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * XFetch's beta: 1 (the default) is the paper's optimum, above 1 refreshes earlier, 0 turns
      * early refresh off.
+     *
+     * @param beta how eagerly reads close to expiry refresh in the background; finite, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if it is negative, infinite or NaN
      */
     public Builder<K, V> earlyRefresh(double beta) {
       if (!(beta >= 0) || Double.isInfinite(beta)) {
@@ -663,6 +729,10 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * How long after its expiry a value may still be returned when the loader fails; by default
      * zero (never). The store keeps entries this much longer than their TTL.
+     *
+     * @param window how long past expiry a value may be served on a load failure; zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if it is negative
      */
     public Builder<K, V> staleIfError(Duration window) {
       this.staleIfError = notNegative("staleIfError", window);
@@ -672,6 +742,10 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * How long a loader's {@code null} ("no value") is remembered; by default zero: absences are
      * not cached and every {@code get} of the key calls the loader.
+     *
+     * @param ttl how long an absence is remembered; zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if it is negative
      */
     public Builder<K, V> negativeTtl(Duration ttl) {
       this.negativeTtl = notNegative("negativeTtl", ttl);
@@ -682,6 +756,10 @@ public final class StampedeCache<K, V> implements AutoCloseable {
      * The longest a load may take; the loader then runs on the cache's executor and is
      * interrupted when it is late. By default there is no timeout and the loader runs on the
      * calling thread.
+     *
+     * @param timeout the longest a load may run; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is zero or negative
      */
     public Builder<K, V> loaderTimeout(Duration timeout) {
       this.loaderTimeout = positive("loaderTimeout", timeout);
@@ -691,13 +769,21 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * How a key becomes the string the store and the locks see; by default
      * {@link String#valueOf}. Distinct keys must give distinct strings.
+     *
+     * @param keyCodec maps a key to its string form
+     * @return this builder
      */
     public Builder<K, V> keyCodec(Function<? super K, String> keyCodec) {
       this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec must not be null");
       return this;
     }
 
-    /** Adds a listener of the cache's events. */
+    /**
+     * Adds a listener of the cache's events; may be called several times.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder<K, V> listener(CacheListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
       return this;
@@ -706,19 +792,32 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * Runs {@link StampedeCache#getAsync}, early refreshes and loaders with a timeout; by default
      * a pool of daemon threads that the cache owns and stops on close.
+     *
+     * @param executor the executor; the cache does not shut it down
+     * @return this builder
      */
     public Builder<K, V> executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor must not be null");
       return this;
     }
 
-    /** The monotonic clock of local decisions; for tests. By default {@link Ticker#system()}. */
+    /**
+     * The monotonic clock of local decisions; for tests. By default {@link Ticker#system()}.
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
     public Builder<K, V> ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
       return this;
     }
 
-    /** The wall clock of the expiries kept in the store; for tests. By default UTC system time. */
+    /**
+     * The wall clock of the expiries kept in the store; for tests. By default UTC system time.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder<K, V> clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;
@@ -727,6 +826,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     /**
      * Builds the cache and, with a store, subscribes to its invalidations.
      *
+     * @return the cache; close it to stop its subscription and own threads
      * @throws IllegalStateException if no TTL was set
      */
     public StampedeCache<K, V> build() {

@@ -31,18 +31,38 @@ public final class JacksonCodec<V> implements CacheCodec<V> {
     this.type = type;
   }
 
-  /** A codec for {@code type} with a default mapper (modules on the class path registered). */
+  /**
+   * A codec for {@code type} with a default mapper (modules on the class path registered).
+   *
+   * @param <V> the value type
+   * @param type the class of the values
+   * @return the codec
+   */
   public static <V> JacksonCodec<V> of(Class<V> type) {
     return of(DEFAULT, type);
   }
 
-  /** A codec for {@code type} with the given mapper. */
+  /**
+   * A codec for {@code type} with the given mapper.
+   *
+   * @param <V> the value type
+   * @param mapper the mapper to read and write with; do not reconfigure it afterwards
+   * @param type the class of the values
+   * @return the codec
+   */
   public static <V> JacksonCodec<V> of(ObjectMapper mapper, Class<V> type) {
     Objects.requireNonNull(mapper, "mapper must not be null");
     return new JacksonCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
   }
 
-  /** A codec for a generic type, e.g. {@code new TypeReference<List<Photo>>() {}}. */
+  /**
+   * A codec for a generic type, e.g. {@code new TypeReference<List<Photo>>() {}}.
+   *
+   * @param <V> the value type
+   * @param mapper the mapper to read and write with; do not reconfigure it afterwards
+   * @param type the full generic type of the values
+   * @return the codec
+   */
   public static <V> JacksonCodec<V> of(ObjectMapper mapper, TypeReference<V> type) {
     Objects.requireNonNull(mapper, "mapper must not be null");
     return new JacksonCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));

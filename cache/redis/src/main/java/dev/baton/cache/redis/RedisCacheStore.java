@@ -53,13 +53,21 @@ public final class RedisCacheStore implements CacheStore {
    * {@code rediss://} for TLS (the JVM's trust store), with optional {@code user:password@}
    * (ACL) or {@code :password@} (requirepass) and a database number as the path.
    *
+   * @param uri the Redis URI
+   * @return the store, which owns (and closes) its client; it does not connect yet
    * @throws IllegalArgumentException if the URI is not a Redis URI
    */
   public static RedisCacheStore create(String uri) {
     return builder(uri).build();
   }
 
-  /** A builder for a store that creates, and closes, its own client for {@code uri}. */
+  /**
+   * A builder for a store that creates, and closes, its own client for {@code uri}.
+   *
+   * @param uri the Redis URI, of the form {@link #create(String)} takes
+   * @return the builder
+   * @throws IllegalArgumentException if the URI is not a Redis URI
+   */
   public static Builder builder(String uri) {
     return new Builder(RedisClients.parse(uri), null);
   }
@@ -68,6 +76,9 @@ public final class RedisCacheStore implements CacheStore {
    * A builder for a store on an existing client (pooled or Sentinel; any {@link UnifiedJedis}
    * whose connections can subscribe). The caller keeps ownership and the client's timeouts
    * apply; each subscription holds one of its connections.
+   *
+   * @param client the client; the store does not close it
+   * @return the builder
    */
   public static Builder builder(UnifiedJedis client) {
     return new Builder(null, Objects.requireNonNull(client, "client must not be null"));
@@ -157,7 +168,12 @@ public final class RedisCacheStore implements CacheStore {
       this.client = client;
     }
 
-    /** The prefix of every key and channel; by default {@code "baton:cache:"}. */
+    /**
+     * The prefix of every key and channel; by default {@code "baton:cache:"}.
+     *
+     * @param keyPrefix the prefix, put before the cache's name and the key
+     * @return this builder
+     */
     public Builder keyPrefix(String keyPrefix) {
       this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
       return this;
@@ -167,13 +183,24 @@ public final class RedisCacheStore implements CacheStore {
      * Connect, command and pool-borrow timeout of the client this store creates; by default 1
      * second. A read from a stalled Redis gives up after about this long and the cache falls
      * back to its loader. Not used with {@link #builder(UnifiedJedis)}.
+     *
+     * @param timeout the timeout; positive and below 24 days
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive or too long
      */
     public Builder timeout(Duration timeout) {
       this.timeout = LockArguments.checkTimeout("timeout", timeout);
       return this;
     }
 
-    /** The most connections the created client opens (one per subscribed cache); by default 16. */
+    /**
+     * The most connections the created client opens (one per subscribed cache); by default 16.
+     * Not used with {@link #builder(UnifiedJedis)}.
+     *
+     * @param maxConnections the pool's size; at least 2
+     * @return this builder
+     * @throws IllegalArgumentException if it is less than 2
+     */
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = RedisClients.checkMaxConnections(maxConnections);
       return this;
@@ -182,13 +209,21 @@ public final class RedisCacheStore implements CacheStore {
     /**
      * Speaks TLS with the certificates this context trusts (and presents), instead of the JVM's
      * default trust store. Implies TLS even for a {@code redis://} URI. Host names are verified.
+     * Not used with {@link #builder(UnifiedJedis)}.
+     *
+     * @param context the TLS context
+     * @return this builder
      */
     public Builder tls(SSLContext context) {
       this.tls = Objects.requireNonNull(context, "context must not be null");
       return this;
     }
 
-    /** Builds the store; it does not connect yet. */
+    /**
+     * Builds the store; it does not connect yet.
+     *
+     * @return the store
+     */
     public RedisCacheStore build() {
       if (client != null) {
         return new RedisCacheStore(client, false, keyPrefix);
