@@ -5,7 +5,7 @@
  * test methods in a subclass of another module. Testcontainers is optional (used only where a
  * Docker engine runs); it has no module name of its own, hence {@code testcontainers}.
  */
-@SuppressWarnings({"requires-automatic"})
+@SuppressWarnings("requires-automatic")
 module dev.baton.testkit {
   requires transitive dev.baton.locks;
   requires transitive org.junit.jupiter.api;

@@ -3,6 +3,7 @@
  * {@code UnifiedJedis} appears in the builders; Jedis has no module descriptor of its own and
  * is used as the automatic module {@code redis.clients.jedis} (its {@code Automatic-Module-Name}).
  */
+@SuppressWarnings("requires-transitive-automatic")
 module dev.baton.locks.redis {
   requires transitive dev.baton.locks;
   requires transitive redis.clients.jedis;
