@@ -1,5 +1,7 @@
 package dev.baton.locks;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,21 +15,27 @@ import java.util.function.BooleanSupplier;
  * name; {@link #jvm()} is the one store of the whole JVM, {@link #create()} makes an isolated
  * one (for tests).
  *
- * <p>Fencing tokens come from one counter per store, so they are strictly increasing per name
- * for the life of the store (the JVM, for {@link #jvm()}). Waiters sleep on a condition of
- * their name and are woken by its release, or when the holder's lease runs out.
+ * <p>Fencing tokens come from one counter per store: each grant's token is the larger of the
+ * last token + 1 and the wall clock in microseconds since the epoch. They are strictly
+ * increasing per name for the life of the store (the JVM, for {@link #jvm()}), even if the wall
+ * clock steps back, and a store created later (after a restart of the JVM) issues tokens
+ * greater than an earlier store's, as long as the wall clock has not stepped back between the
+ * two by more than the time between them. Waiters sleep on a condition of their name and are
+ * woken by its release, or when the holder's lease runs out.
  *
  * <p>Thread-safe.
  */
 public final class LocalLockStore {
-  private static final LocalLockStore JVM = new LocalLockStore(Ticker.system());
+  private static final LocalLockStore JVM = new LocalLockStore(Ticker.system(), Clock.systemUTC());
 
   private final Ticker ticker;
+  private final Clock wallClock;
   private final AtomicLong tokens = new AtomicLong();
   private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
-  private LocalLockStore(Ticker ticker) {
+  private LocalLockStore(Ticker ticker, Clock wallClock) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
   }
 
   /** The store shared by every {@link LocalLockProvider#create()} in this JVM. */
@@ -37,12 +45,17 @@ public final class LocalLockStore {
 
   /** A new, isolated store on the system clock. */
   public static LocalLockStore create() {
-    return new LocalLockStore(Ticker.system());
+    return new LocalLockStore(Ticker.system(), Clock.systemUTC());
   }
 
   /** A new, isolated store whose lease times run on {@code ticker}. */
   public static LocalLockStore create(Ticker ticker) {
-    return new LocalLockStore(ticker);
+    return new LocalLockStore(ticker, Clock.systemUTC());
+  }
+
+  /** A new, isolated store whose tokens are seeded from {@code wallClock} (tests). */
+  static LocalLockStore create(Ticker ticker, Clock wallClock) {
+    return new LocalLockStore(ticker, wallClock);
   }
 
   Ticker ticker() {
@@ -190,8 +203,22 @@ public final class LocalLockStore {
     if (slot.holder != null && slot.holder.expiresAt - now > 0) {
       return null;
     }
-    slot.holder = new Grant(name, tokens.incrementAndGet(), now, saturatedAdd(now, leaseNanos));
+    slot.holder = new Grant(name, nextToken(), now, saturatedAdd(now, leaseNanos));
     return slot.holder;
+  }
+
+  /**
+   * max(last token + 1, wall clock in microseconds): strictly increasing within the store
+   * whatever the clock does, and ahead of an earlier store's tokens (a restarted JVM) unless
+   * the clock stepped back by more than the time since that store's last grant.
+   */
+  private long nextToken() {
+    long now = micros(wallClock.instant());
+    return tokens.updateAndGet(last -> Math.max(last + 1, now));
+  }
+
+  private static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 
   private void retireIfIdle(String name, Slot slot) {
