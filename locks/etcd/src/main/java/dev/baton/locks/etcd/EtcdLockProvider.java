@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,10 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   private final ReentrantLock activity = new ReentrantLock();
   private final Condition idle = activity.newCondition();
   private int active;
+  /** Tests only: the longest sleep between two checks of a waiter ({@link #MAX_RECHECK_NANOS}). */
+  volatile long maxRecheckNanos = MAX_RECHECK_NANOS;
+  /** Tests only: runs after each check that found a waiter still queued, before it sleeps. */
+  volatile Consumer<Waiter> afterCheck = waiter -> { };
 
   private EtcdLockProvider(Builder builder, Client client, boolean ownsClient) {
     super(builder, Ticker.system());
@@ -226,16 +231,18 @@ public final class EtcdLockProvider extends AbstractLockProvider {
    */
   private Optional<EtcdLease> waitInQueue(Waiter waiter, Entry entry, Duration leaseTime,
       long deadline) throws InterruptedException {
-    long recheck = Math.max(1, Math.min(MAX_RECHECK_NANOS, TimeUnit.SECONDS.toNanos(entry.ttl) / 3));
+    long recheck = Math.max(1, Math.min(maxRecheckNanos, TimeUnit.SECONDS.toNanos(entry.ttl) / 3));
     ByteSequence predecessor = entry.predecessor;
     long watchFrom = entry.revision + 1; // the predecessor existed at our revision
     Waiter.Watching watching = null;
     Watch.Watcher watcher = null;
     boolean granted = false;
     boolean storeDown = false;
+    // Read before the watch starts (it replays from our revision on) and, below, before every
+    // check: a deletion reported while a check is on its way then ends the next sleep at once.
+    long seen = waiter.generation();
     try {
       while (true) {
-        long seen = waiter.generation();
         if (watcher == null) {
           watching = waiter.new Watching();
           watcher = watchDeletion(entry.name, predecessor, watchFrom, watching);
@@ -250,6 +257,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
         if (deadline - System.nanoTime() <= 0) {
           return Optional.empty();
         }
+        seen = waiter.generation();
         long start = ticker().read();
         Check check = check(entry);
         if (!check.ownKeyHeld) {
@@ -261,6 +269,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
           granted = true;
           return Optional.of(new EtcdLease(entry, leaseTime, start));
         }
+        afterCheck.accept(waiter);
         if (!check.predecessor.equals(predecessor) || watching.failed()) {
           // The predecessor gave up, or the watch broke: watch the key now before ours.
           watching.cancel();

@@ -315,6 +315,74 @@ class EtcdLockProviderTest {
     }
   }
 
+  /**
+   * The release lands after a waiter's check found the holder still there and before it goes
+   * back to sleep. The waiter must wake for it at once, not sleep through to its next periodic
+   * check (made 20 s here, so a lost wake-up shows as a timeout).
+   */
+  @Test
+  void aDeletionBetweenAWaitersCheckAndItsSleepWakesIt() throws Exception {
+    String name = unique("check-then-sleep");
+    String prefix = prefixOf("baton/lock/", name);
+    try (EtcdLockProvider a = EtcdLockProvider.create(endpoints());
+        EtcdLockProvider b = EtcdLockProvider.create(endpoints())) {
+      Lease held = a.tryAcquire(name, LONG).orElseThrow();
+      b.maxRecheckNanos = TimeUnit.SECONDS.toNanos(60); // a 60 s lease: a check every 20 s
+      CountDownLatch inHook = new CountDownLatch(1);
+      CountDownLatch pokerStopped = new CountDownLatch(1);
+      AtomicReference<String> hookFailure = new AtomicReference<>();
+      b.afterCheck = waiter -> {
+        if (inHook.getCount() == 0) {
+          return; // only the first check
+        }
+        inHook.countDown();
+        try {
+          if (!pokerStopped.await(10, TimeUnit.SECONDS)) {
+            hookFailure.set("the poking thread did not stop");
+            return;
+          }
+          long before = waiter.generation();
+          if (!held.release()) {
+            hookFailure.set("release failed");
+          }
+          // Hold the waiter here until the watch has reported the deletion.
+          long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (waiter.generation() == before && System.nanoTime() < end) {
+            Thread.sleep(5);
+          }
+          if (waiter.generation() == before) {
+            hookFailure.set("the watch never reported the deletion");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      };
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Lease> waiting = pool.submit(() -> b.tryAcquire(name, LONG, Duration.ofSeconds(50)).orElseThrow());
+        awaitKeyCount(prefix, 2);
+        // A spurious wake-up makes the waiter check while a still holds the name.
+        Future<?> poker = pool.submit(() -> {
+          try {
+            while (!inHook.await(50, TimeUnit.MILLISECONDS)) {
+              b.wakeWaiters();
+            }
+          } finally {
+            pokerStopped.countDown();
+          }
+          return null;
+        });
+        poker.get(10, TimeUnit.SECONDS);
+        Lease lease = waiting.get(10, TimeUnit.SECONDS); // a lost wake-up sleeps 20 s
+        assertEquals(null, hookFailure.get());
+        assertTrue(lease.fencingToken() > held.fencingToken());
+        assertTrue(lease.release());
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
   @Test
   void aWaiterOutwaitingItsOwnLeaseTimeKeepsItsPlace() throws Exception {
     String name = unique("long-wait");
