@@ -112,7 +112,7 @@ final class MySqlSessions implements SessionDialect {
   private long nextToken(Connection connection, Key key) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(nextToken, Statement.RETURN_GENERATED_KEYS)) {
       statement.setString(1, key.tableKey());
-      statement.setString(2, key.name());
+      statement.setString(2, LockKeys.displayName(key.name()));
       statement.executeUpdate();
       try (ResultSet keys = statement.getGeneratedKeys()) {
         if (keys.next() && keys.getLong(1) > 0) {

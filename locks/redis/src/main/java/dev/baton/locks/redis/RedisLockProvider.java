@@ -82,6 +82,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
 
   @Override
   protected Optional<RedisLease> doTryAcquire(String name, Duration leaseTime, long start) {
+    RedisKeys.checkEncodable(name);
     String owner = newOwnerToken();
     long result = call("acquire", name,
         () -> RedisScript.ACQUIRE.run(jedis, keys.both(name), List.of(owner, millis(leaseTime))));
@@ -94,6 +95,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
   @Override
   protected Optional<RedisLease> doAwait(String name, Duration leaseTime, long deadline)
       throws InterruptedException {
+    RedisKeys.checkEncodable(name);
     ReleaseSignals.Signal signal = signals.join(name);
     try {
       if (!becomeHead(signal, deadline)) {

@@ -57,6 +57,23 @@ class RedisLockProviderTest {
   }
 
   @Test
+  void aNameWithAnUnpairedSurrogateIsRefusedByNameAndNeverSharesTheKeyOfItsLookAlike() throws Exception {
+    String base = unique("surrogate");
+    try (RedisLockProvider locks = RedisLockProvider.create(RedisServer.shared().uri())) {
+      Lease lookAlike = locks.tryAcquire(base + "?", LONG).orElseThrow();
+      for (String bad : List.of(base + "\uD800", base + "\uDC00", base + "\uDC00\uD83D")) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> locks.tryAcquire(bad, LONG));
+        assertTrue(e.getMessage().contains(base) && e.getMessage().contains("\\u"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> locks.tryAcquire(bad, LONG, Duration.ofMillis(50)));
+      }
+      Lease pair = locks.tryAcquire(base + "\uD83D\uDE00", LONG).orElseThrow(); // a valid pair works
+      assertTrue(pair.release());
+      assertTrue(lookAlike.release());
+    }
+  }
+
+  @Test
   void keysShareOneSlotOnARealClusterNode() {
     try (RedisServer node = RedisServer.builder().arg("--cluster-enabled", "yes").start();
         UnifiedJedis raw = RedisClient.create(node.uri())) {
