@@ -10,6 +10,7 @@ import dev.baton.locks.Lease;
 import dev.baton.locks.LockEvent;
 import dev.baton.locks.LockException;
 import dev.baton.locks.LockUnavailableException;
+import dev.baton.testkit.DelayingProxy;
 import dev.baton.testkit.RedisCluster;
 import dev.baton.testkit.RedisServer;
 import dev.baton.testkit.TestCertificate;
@@ -220,6 +221,45 @@ class RedisLockProviderTest {
     }
   }
 
+
+  /**
+   * The acquire script runs, but its reply comes after the client's timeout: the caller gets
+   * LockUnavailableException, and the grant its owner token got must not keep the name for the
+   * whole lease (60 s here). A delaying proxy holds back every reply for 1.5 s.
+   */
+  @Test
+  void anAcquisitionAnsweredAfterTheTimeoutLeavesTheNameFree() throws Exception {
+    RedisServer redis = RedisServer.shared();
+    try (DelayingProxy proxy = DelayingProxy.start(redis.host(), redis.port());
+        RedisLockProvider slow = RedisLockProvider.builder(
+            redis.uri().replace(redis.host() + ":" + redis.port(), proxy.host() + ":" + proxy.port()))
+            .timeout(Duration.ofMillis(300)).build();
+        RedisLockProvider other = RedisLockProvider.create(redis.uri());
+        UnifiedJedis raw = RedisClient.create(redis.uri())) {
+      for (boolean waiting : new boolean[] {false, true}) {
+        String name = unique("late-reply");
+        assertTrue(slow.tryAcquire(name, LONG).orElseThrow().release()); // connections are open
+        proxy.delayReplies(Duration.ofMillis(1_500));
+        assertThrows(LockUnavailableException.class, () -> {
+          if (waiting) {
+            slow.tryAcquire(name, LONG, Duration.ofSeconds(5));
+          } else {
+            slow.tryAcquire(name, LONG);
+          }
+        });
+        assertEquals("2", raw.get(new RedisKeys("baton:lock:").fenceKey(name)),
+            "the acquisition did reach Redis and was granted there");
+        proxy.delayReplies(Duration.ZERO);
+        // Free again within about one timeout, not after the 60 s lease.
+        Lease next = other.tryAcquire(name, LONG, Duration.ofSeconds(3)).orElseThrow(
+            () -> new AssertionError("the late grant still holds " + name));
+        assertTrue(next.fencingToken() > 2);
+        Thread.sleep(1_000); // the background release must not touch the new holder's grant
+        assertTrue(next.isValid() && next.extend(LONG), "the new holder still holds the name");
+        assertTrue(next.release());
+      }
+    }
+  }
 
   @Test
   void aclUserAndPassword() throws Exception {
