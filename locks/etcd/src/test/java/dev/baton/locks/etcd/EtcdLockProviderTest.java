@@ -12,6 +12,7 @@ import dev.baton.locks.Lease;
 import dev.baton.locks.LockEvent;
 import dev.baton.locks.LockException;
 import dev.baton.locks.LockUnavailableException;
+import dev.baton.testkit.DelayingProxy;
 import dev.baton.testkit.EtcdServer;
 import dev.baton.testkit.TestCertificate;
 import io.etcd.jetcd.ByteSequence;
@@ -316,6 +317,53 @@ class EtcdLockProviderTest {
   }
 
   /**
+   * The first acquisition of a new client, retried while it times out: a fresh jetcd client's
+   * first call sets up its channel, which on a busy machine can outlast a short timeout.
+   */
+  private static Lease firstAcquisition(EtcdLockProvider provider, String name) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return provider.tryAcquire(name, LONG).orElseThrow();
+      } catch (LockUnavailableException e) {
+        if (System.nanoTime() > end) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /**
+   * The put of an acquisition's key is carried out, but its answer comes after the timeout (a
+   * delaying proxy holds back replies from then on): the name must be free again within about
+   * one timeout, not after the 60 s TTL of the key's lease.
+   */
+  @Test
+  void anAcquisitionAnsweredAfterTheTimeoutLeavesTheNameFree() throws Exception {
+    String name = unique("late-reply");
+    String endpoint = endpoints()[0];
+    java.net.URI uri = java.net.URI.create(endpoint);
+    try (DelayingProxy proxy = DelayingProxy.start(uri.getHost(), uri.getPort());
+        EtcdLockProvider slow = EtcdLockProvider.builder("http://" + proxy.host() + ":" + proxy.port())
+            .timeout(Duration.ofSeconds(1)).build();
+        EtcdLockProvider other = EtcdLockProvider.create(endpoints())) {
+      Lease first = firstAcquisition(slow, name); // the connection is up
+      assertTrue(first.release());
+      slow.beforePut = () -> proxy.delayReplies(Duration.ofSeconds(3));
+      assertThrows(LockUnavailableException.class, () -> slow.tryAcquire(name, LONG));
+      slow.beforePut = () -> { };
+      proxy.delayReplies(Duration.ZERO);
+      Lease next = other.tryAcquire(name, LONG, Duration.ofSeconds(5)).orElseThrow(
+          () -> new AssertionError("the late grant still holds " + name));
+      assertTrue(next.fencingToken() > first.fencingToken());
+      Thread.sleep(1_000); // a background revoke must not touch the new holder's key
+      assertTrue(next.extend(LONG), "the new holder still holds the name");
+      assertTrue(next.release());
+    }
+  }
+
+  /**
    * The release lands after a waiter's check found the holder still there and before it goes
    * back to sleep. The waiter must wake for it at once, not sleep through to its next periodic
    * check (made 20 s here, so a lost wake-up shows as a timeout).
@@ -326,7 +374,8 @@ class EtcdLockProviderTest {
     String prefix = prefixOf("baton/lock/", name);
     try (EtcdLockProvider a = EtcdLockProvider.create(endpoints());
         EtcdLockProvider b = EtcdLockProvider.create(endpoints())) {
-      Lease held = a.tryAcquire(name, LONG).orElseThrow();
+      Lease held = firstAcquisition(a, name);
+      firstAcquisition(b, unique("warm-up")).release();
       b.maxRecheckNanos = TimeUnit.SECONDS.toNanos(60); // a 60 s lease: a check every 20 s
       CountDownLatch inHook = new CountDownLatch(1);
       CountDownLatch pokerStopped = new CountDownLatch(1);
