@@ -92,8 +92,8 @@ final class TableLocks implements Backend {
         }
       } else {
         try {
-          Sql.updateWithin(rowWaitSeconds, connection, insertNew, key, LockKeys.displayName(name), owner,
-              millis);
+          Sql.updateWithin(rowWaitSeconds, connection, insertNew, key, LockKeys.displayName(name),
+              owner, millis);
           token = 1L;
         } catch (SQLException e) {
           if (Dialect.isDuplicateKey(e)) {
