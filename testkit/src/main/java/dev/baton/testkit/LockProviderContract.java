@@ -56,7 +56,7 @@ import org.junit.jupiter.api.Timeout;
  * instance).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-public abstract class LockProviderContract {
+public abstract class LockProviderContract implements NameMappingScenarios {
   private static final Duration LONG = Duration.ofSeconds(60);
 
   private final List<LockProvider> clients = new CopyOnWriteArrayList<>();
@@ -121,6 +121,12 @@ public abstract class LockProviderContract {
     LockProvider client = newClient(ticker);
     clients.add(client);
     return client;
+  }
+
+  /** {@link #client()}, for the {@link NameMappingScenarios}. */
+  @Override
+  public final LockProvider nameMappingClient() {
+    return client();
   }
 
   /** A lock name unique to this test run. */

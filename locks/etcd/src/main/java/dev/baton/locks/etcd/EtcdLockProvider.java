@@ -6,6 +6,7 @@ import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.Ticker;
 import dev.baton.locks.spi.AbstractLease;
 import dev.baton.locks.spi.AbstractLockProvider;
+import dev.baton.locks.spi.LateGrantReleases;
 import dev.baton.locks.spi.LockArguments;
 import dev.baton.locks.spi.LockProviderBuilder;
 import io.etcd.jetcd.ByteSequence;
@@ -39,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,11 +88,18 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   private final Watch watch;
   private final EtcdKeys keys;
   private final EtcdCalls calls;
+  private final LateGrantReleases lateGrants;
   private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
   /** Counts acquisitions under way, so close() can let them clean up before the client goes. */
   private final ReentrantLock activity = new ReentrantLock();
   private final Condition idle = activity.newCondition();
   private int active;
+  /** Tests only: the longest sleep between two checks of a waiter ({@link #MAX_RECHECK_NANOS}). */
+  volatile long maxRecheckNanos = MAX_RECHECK_NANOS;
+  /** Tests only: runs after each check that found a waiter still queued, before it sleeps. */
+  volatile Consumer<Waiter> afterCheck = waiter -> { };
+  /** Tests only: runs after an acquisition's lease was granted, before its key is put. */
+  volatile Runnable beforePut = () -> { };
 
   private EtcdLockProvider(Builder builder, Client client, boolean ownsClient) {
     super(builder, Ticker.system());
@@ -101,6 +110,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     this.watch = client.getWatchClient();
     this.keys = new EtcdKeys(builder.namespace);
     this.calls = new EtcdCalls(builder.timeout);
+    this.lateGrants = new LateGrantReleases(store(), scheduler(), builder.timeout);
   }
 
   /**
@@ -139,7 +149,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
         return Optional.of(new EtcdLease(entry, leaseTime, start));
       }
       // Not first: leave the queue at once, so nothing of this attempt is ever granted.
-      revokeQuietly("give up", name, entry.leaseId);
+      giveUp(name, entry.leaseId, leaseTime);
       return Optional.empty();
     } finally {
       end();
@@ -161,6 +171,8 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     LeaseGrantResponse grant = calls.await("acquire", name, leases.grant(ttl));
     long leaseId = grant.getID();
     ByteSequence key = keys.key(name, leaseId);
+    beforePut.run();
+    long sent = System.nanoTime();
     try {
       TxnResponse txn = calls.await("acquire", name, kv.txn(RETRYABLE)
           .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
@@ -181,7 +193,9 @@ public final class EtcdLockProvider extends AbstractLockProvider {
       return new Entry(name, key, leaseId, ttl, revision, newestKey(calls.await("acquire", name,
           kv.get(keys.prefix(name), predecessorOf(revision)))));
     } catch (RuntimeException e) {
-      revokeLater(leaseId); // the put may still land: the revoke takes the key with it
+      // The put may have landed, or still land: the revoke takes the key with it. It is retried
+      // while etcd cannot be reached, so a late grant does not keep the name for its whole TTL.
+      lateGrants.release(name, leaseTime, sent, e, () -> revoke(name, leaseId));
       throw e;
     }
   }
@@ -226,16 +240,18 @@ public final class EtcdLockProvider extends AbstractLockProvider {
    */
   private Optional<EtcdLease> waitInQueue(Waiter waiter, Entry entry, Duration leaseTime,
       long deadline) throws InterruptedException {
-    long recheck = Math.max(1, Math.min(MAX_RECHECK_NANOS, TimeUnit.SECONDS.toNanos(entry.ttl) / 3));
+    long recheck = Math.max(1, Math.min(maxRecheckNanos, TimeUnit.SECONDS.toNanos(entry.ttl) / 3));
     ByteSequence predecessor = entry.predecessor;
     long watchFrom = entry.revision + 1; // the predecessor existed at our revision
     Waiter.Watching watching = null;
     Watch.Watcher watcher = null;
     boolean granted = false;
     boolean storeDown = false;
+    // Read before the watch starts (it replays from our revision on) and, below, before every
+    // check: a deletion reported while a check is on its way then ends the next sleep at once.
+    long seen = waiter.generation();
     try {
       while (true) {
-        long seen = waiter.generation();
         if (watcher == null) {
           watching = waiter.new Watching();
           watcher = watchDeletion(entry.name, predecessor, watchFrom, watching);
@@ -250,6 +266,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
         if (deadline - System.nanoTime() <= 0) {
           return Optional.empty();
         }
+        seen = waiter.generation();
         long start = ticker().read();
         Check check = check(entry);
         if (!check.ownKeyHeld) {
@@ -261,6 +278,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
           granted = true;
           return Optional.of(new EtcdLease(entry, leaseTime, start));
         }
+        afterCheck.accept(waiter);
         if (!check.predecessor.equals(predecessor) || watching.failed()) {
           // The predecessor gave up, or the watch broke: watch the key now before ours.
           watching.cancel();
@@ -280,9 +298,10 @@ public final class EtcdLockProvider extends AbstractLockProvider {
       }
       if (!granted) {
         if (storeDown) {
-          revokeLater(entry.leaseId);
+          lateGrants.release(entry.name, leaseTime, System.nanoTime(), null,
+              () -> revoke(entry.name, entry.leaseId));
         } else {
-          revokeQuietly("give up", entry.name, entry.leaseId);
+          giveUp(entry.name, entry.leaseId, leaseTime);
         }
       }
     }
@@ -374,6 +393,35 @@ public final class EtcdLockProvider extends AbstractLockProvider {
         log.info("Could not revoke etcd lease {} of {}; it ends by itself: {}",
             Long.toHexString(leaseId), name, e.getMessage());
       }
+    }
+  }
+
+  /**
+   * Revokes a lease once, bounded: true if revoked, false if etcd does not know it (any more);
+   * throws {@link LockUnavailableException} if etcd cannot be reached.
+   */
+  private boolean revoke(String name, long leaseId) {
+    try {
+      calls.await("release", name, leases.revoke(leaseId));
+      return true;
+    } catch (LockException e) {
+      if (EtcdCalls.isNotFound(e.getCause())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Leaves the queue: revokes our waiting key's lease. If that fails, it is retried in the
+   * background: a key left in the queue would hold the name for its TTL once it came first.
+   */
+  private void giveUp(String name, long leaseId, Duration leaseTime) {
+    long start = System.nanoTime();
+    try {
+      revoke(name, leaseId);
+    } catch (LockException e) {
+      lateGrants.release(name, leaseTime, start, e, () -> revoke(name, leaseId));
     }
   }
 

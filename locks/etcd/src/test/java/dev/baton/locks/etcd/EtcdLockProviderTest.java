@@ -12,6 +12,7 @@ import dev.baton.locks.Lease;
 import dev.baton.locks.LockEvent;
 import dev.baton.locks.LockException;
 import dev.baton.locks.LockUnavailableException;
+import dev.baton.testkit.DelayingProxy;
 import dev.baton.testkit.EtcdServer;
 import dev.baton.testkit.TestCertificate;
 import io.etcd.jetcd.ByteSequence;
@@ -309,6 +310,122 @@ class EtcdLockProviderTest {
         assertTrue(held.release());
         long wakeMillis = (patient.get(30, TimeUnit.SECONDS) - releasedAt) / 1_000_000;
         assertTrue(wakeMillis < 1_000, "c woke " + wakeMillis + " ms after a's release");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * The first acquisition of a new client, retried while it times out: a fresh jetcd client's
+   * first call sets up its channel, which on a busy machine can outlast a short timeout.
+   */
+  private static Lease firstAcquisition(EtcdLockProvider provider, String name) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return provider.tryAcquire(name, LONG).orElseThrow();
+      } catch (LockUnavailableException e) {
+        if (System.nanoTime() > end) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /**
+   * The put of an acquisition's key is carried out, but its answer comes after the timeout (a
+   * delaying proxy holds back replies from then on): the name must be free again within about
+   * one timeout, not after the 60 s TTL of the key's lease.
+   */
+  @Test
+  void anAcquisitionAnsweredAfterTheTimeoutLeavesTheNameFree() throws Exception {
+    String name = unique("late-reply");
+    String endpoint = endpoints()[0];
+    java.net.URI uri = java.net.URI.create(endpoint);
+    try (DelayingProxy proxy = DelayingProxy.start(uri.getHost(), uri.getPort());
+        EtcdLockProvider slow = EtcdLockProvider.builder("http://" + proxy.host() + ":" + proxy.port())
+            .timeout(Duration.ofSeconds(1)).build();
+        EtcdLockProvider other = EtcdLockProvider.create(endpoints())) {
+      Lease first = firstAcquisition(slow, name); // the connection is up
+      assertTrue(first.release());
+      slow.beforePut = () -> proxy.delayReplies(Duration.ofSeconds(3));
+      assertThrows(LockUnavailableException.class, () -> slow.tryAcquire(name, LONG));
+      slow.beforePut = () -> { };
+      proxy.delayReplies(Duration.ZERO);
+      Lease next = other.tryAcquire(name, LONG, Duration.ofSeconds(5)).orElseThrow(
+          () -> new AssertionError("the late grant still holds " + name));
+      assertTrue(next.fencingToken() > first.fencingToken());
+      Thread.sleep(1_000); // a background revoke must not touch the new holder's key
+      assertTrue(next.extend(LONG), "the new holder still holds the name");
+      assertTrue(next.release());
+    }
+  }
+
+  /**
+   * The release lands after a waiter's check found the holder still there and before it goes
+   * back to sleep. The waiter must wake for it at once, not sleep through to its next periodic
+   * check (made 20 s here, so a lost wake-up shows as a timeout).
+   */
+  @Test
+  void aDeletionBetweenAWaitersCheckAndItsSleepWakesIt() throws Exception {
+    String name = unique("check-then-sleep");
+    String prefix = prefixOf("baton/lock/", name);
+    try (EtcdLockProvider a = EtcdLockProvider.create(endpoints());
+        EtcdLockProvider b = EtcdLockProvider.create(endpoints())) {
+      Lease held = firstAcquisition(a, name);
+      firstAcquisition(b, unique("warm-up")).release();
+      b.maxRecheckNanos = TimeUnit.SECONDS.toNanos(60); // a 60 s lease: a check every 20 s
+      CountDownLatch inHook = new CountDownLatch(1);
+      CountDownLatch pokerStopped = new CountDownLatch(1);
+      AtomicReference<String> hookFailure = new AtomicReference<>();
+      b.afterCheck = waiter -> {
+        if (inHook.getCount() == 0) {
+          return; // only the first check
+        }
+        inHook.countDown();
+        try {
+          if (!pokerStopped.await(10, TimeUnit.SECONDS)) {
+            hookFailure.set("the poking thread did not stop");
+            return;
+          }
+          long before = waiter.generation();
+          if (!held.release()) {
+            hookFailure.set("release failed");
+          }
+          // Hold the waiter here until the watch has reported the deletion.
+          long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (waiter.generation() == before && System.nanoTime() < end) {
+            Thread.sleep(5);
+          }
+          if (waiter.generation() == before) {
+            hookFailure.set("the watch never reported the deletion");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      };
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Lease> waiting = pool.submit(() -> b.tryAcquire(name, LONG, Duration.ofSeconds(50)).orElseThrow());
+        awaitKeyCount(prefix, 2);
+        // A spurious wake-up makes the waiter check while a still holds the name.
+        Future<?> poker = pool.submit(() -> {
+          try {
+            while (!inHook.await(50, TimeUnit.MILLISECONDS)) {
+              b.wakeWaiters();
+            }
+          } finally {
+            pokerStopped.countDown();
+          }
+          return null;
+        });
+        poker.get(10, TimeUnit.SECONDS);
+        Lease lease = waiting.get(10, TimeUnit.SECONDS); // a lost wake-up sleeps 20 s
+        assertEquals(null, hookFailure.get());
+        assertTrue(lease.fencingToken() > held.fencingToken());
+        assertTrue(lease.release());
       } finally {
         pool.shutdownNow();
       }

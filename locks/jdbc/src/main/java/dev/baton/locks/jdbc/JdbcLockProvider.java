@@ -317,7 +317,9 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * creates the lock table or sequence if missing.
      *
      * @throws LockUnavailableException if the database cannot be reached
-     * @throws LockException if it refuses to create what the strategy needs
+     * @throws LockException if it refuses to create what the strategy needs, or for
+     *     {@link Strategy#MYSQL_GET_LOCK} on a server whose {@code GET_LOCK} holds one lock
+     *     per session only (MySQL before 5.7.5, MariaDB before 10.0.2)
      */
     public JdbcLockProvider build() {
       Connector connector = new Connector(dataSource, timeout);
@@ -333,6 +335,9 @@ public final class JdbcLockProvider extends AbstractLockProvider {
         if (chosen != Strategy.LOCK_TABLE && pick(product) != chosen) {
           throw new IllegalStateException("strategy " + chosen + " does not work on " + product
               + ": use " + pick(product) + " or LOCK_TABLE");
+        }
+        if (chosen == Strategy.MYSQL_GET_LOCK) {
+          MySqlSessions.checkGetLockVersion(Sql.queryString(connection, "SELECT VERSION()"));
         }
         schema = new Schema(namespace, lockTable, tokenSequence,
             Dialect.of(product, databaseClock, chosen == Strategy.LOCK_TABLE));

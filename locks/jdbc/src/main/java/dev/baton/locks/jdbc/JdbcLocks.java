@@ -216,7 +216,7 @@ public final class JdbcLocks {
   private static Created create(Connection connection, String create, String key, String name)
       throws SQLException {
     try {
-      Sql.update(connection, create, key, name);
+      Sql.update(connection, create, key, LockKeys.displayName(name));
       return Created.YES;
     } catch (SQLException e) {
       if (Dialect.isDuplicateKey(e)) {

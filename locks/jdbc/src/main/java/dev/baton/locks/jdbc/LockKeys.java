@@ -47,6 +47,34 @@ final class LockKeys {
     return MYSQL_PREFIX + hex.substring(0, MYSQL_NAME_LIMIT - MYSQL_PREFIX.length());
   }
 
+  /**
+   * The name as the lock table's {@code lock_name} column shows it, for people reading the
+   * table (the key is {@link #tableKey}): NUL, which PostgreSQL text cannot hold, and unpaired
+   * surrogates, which UTF-8 cannot, become U+FFFD. Not injective, and need not be.
+   */
+  static String displayName(String name) {
+    StringBuilder out = null;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean pair = Character.isHighSurrogate(c) && i + 1 < name.length()
+          && Character.isLowSurrogate(name.charAt(i + 1));
+      boolean bad = c == '\0' || (!pair && Character.isSurrogate(c));
+      if (bad && out == null) {
+        out = new StringBuilder(name.length()).append(name, 0, i);
+      }
+      if (out != null) {
+        out.append(bad ? '\uFFFD' : c);
+        if (pair) {
+          out.append(name.charAt(i + 1));
+        }
+      }
+      if (pair) {
+        i++;
+      }
+    }
+    return out == null ? name : out.toString();
+  }
+
   /** The lock table's key: 64 lower-case hex digits, the whole digest. */
   static String tableKey(String namespace, String name) {
     return HEX.formatHex(digest(namespace, name));

@@ -39,6 +39,40 @@ final class MySqlSessions implements SessionDialect {
         + " ON DUPLICATE KEY UPDATE token = LAST_INSERT_ID(token + 1)";
   }
 
+  /**
+   * Refuses a server whose {@code GET_LOCK} frees the session's previous lock when it takes
+   * another (MySQL before 5.7.5, MariaDB before 10.0.2): a provider holds many locks per
+   * session, so there one grant would silently end another. A version it cannot read passes.
+   *
+   * @param version what {@code SELECT VERSION()} returns, e.g. {@code 8.0.36} or
+   *     {@code 10.11.6-MariaDB-log}
+   * @throws LockException naming the version and the minimum
+   */
+  static void checkGetLockVersion(String version) {
+    String v = version == null ? "" : version.trim().toLowerCase(java.util.Locale.ROOT);
+    boolean mariadb = v.contains("mariadb");
+    if (mariadb && v.startsWith("5.5.5-")) {
+      v = v.substring("5.5.5-".length()); // MariaDB's old compatibility prefix
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)").matcher(v);
+    if (!m.find()) {
+      return;
+    }
+    int[] have = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+    int[] need = mariadb ? new int[] {10, 0, 2} : new int[] {5, 7, 5};
+    for (int i = 0; i < 3; i++) {
+      if (have[i] != need[i]) {
+        if (have[i] < need[i]) {
+          throw new LockException("GET_LOCK on " + (mariadb ? "MariaDB " : "MySQL ") + version
+              + " frees a session's previous lock when it takes another, and a lock provider"
+              + " holds many per session: it needs " + (mariadb ? "MariaDB 10.0.2" : "MySQL 5.7.5")
+              + " or later (or the LOCK_TABLE strategy)");
+        }
+        return;
+      }
+    }
+  }
+
   /** Whether the server behind {@code connection} has sequences: MariaDB 10.3 and later. */
   static boolean hasSequences(Connection connection) throws SQLException {
     String version = Sql.queryString(connection, "SELECT VERSION()");
@@ -112,7 +146,7 @@ final class MySqlSessions implements SessionDialect {
   private long nextToken(Connection connection, Key key) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(nextToken, Statement.RETURN_GENERATED_KEYS)) {
       statement.setString(1, key.tableKey());
-      statement.setString(2, key.name());
+      statement.setString(2, LockKeys.displayName(key.name()));
       statement.executeUpdate();
       try (ResultSet keys = statement.getGeneratedKeys()) {
         if (keys.next() && keys.getLong(1) > 0) {

@@ -4,6 +4,7 @@ import dev.baton.locks.LockException;
 import dev.baton.locks.LockUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +95,8 @@ final class SessionLocks implements Backend {
             continue; // retired or died since it was picked
           }
           long realStart = System.nanoTime();
-          OptionalLong token = run(session, "acquiring " + name, c -> dialect.tryLock(c, key));
+          OptionalLong token = run(session, "acquiring " + name,
+              c -> grantOrUndo(c, key, name, () -> dialect.tryLock(c, key)));
           if (token.isEmpty()) {
             return Optional.empty();
           }
@@ -140,7 +142,8 @@ final class SessionLocks implements Backend {
         OptionalLong token;
         s.lock.lock();
         try {
-          token = run(s, "waiting for " + name, c -> dialect.lock(c, key, slice));
+          token = run(s, "waiting for " + name,
+              c -> grantOrUndo(c, key, name, () -> dialect.lock(c, key, slice)));
           if (token.isPresent()) {
             grant = new SessionGrant(this, s, key, name, token.getAsLong(), tickerStart, realStart, leaseTime);
             s.grants.add(grant);
@@ -312,6 +315,40 @@ final class SessionLocks implements Backend {
     } catch (RejectedExecutionException closing) {
       dropped(session, null);
       throw provider.closed();
+    }
+  }
+
+  private interface Granting {
+    OptionalLong run() throws SQLException;
+  }
+
+  /**
+   * Runs a granting statement. If it fails short of an outage, the lock may have been taken all
+   * the same (PostgreSQL takes the advisory lock before {@code nextval} runs, and a session lock
+   * outlives the failed statement: a sequence at its MAXVALUE, a missing permission, a statement
+   * timeout), so it is unlocked again: the session never keeps a lock no lease stands for. If
+   * that fails too, the session's locks are in doubt: the failure is reported as an outage,
+   * which drops the session and with it every lock it holds.
+   */
+  private OptionalLong grantOrUndo(Connection connection, Object key, String name, Granting grant)
+      throws SQLException {
+    try {
+      return grant.run();
+    } catch (SQLException e) {
+      if (Connector.isOutage(e, connection)) {
+        throw e; // the session is dropped, and the server frees its locks
+      }
+      try {
+        boolean held = dialect.unlock(connection, key);
+        log.warn("Acquiring {} on {} failed ({}, SQLState {}){}", name, provider.storeName(),
+            e.getMessage(), e.getSQLState(), held ? "; unlocked the lock it had taken" : "");
+      } catch (SQLException undo) {
+        e.addSuppressed(undo);
+        throw new SQLNonTransientConnectionException("acquiring " + name + " failed, and so did"
+            + " unlocking after it: the session's locks are in doubt (" + e.getMessage() + ")",
+            "08006", e);
+      }
+      throw e;
     }
   }
 

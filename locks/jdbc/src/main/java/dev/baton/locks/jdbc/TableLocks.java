@@ -1,5 +1,7 @@
 package dev.baton.locks.jdbc;
 
+import dev.baton.locks.LockUnavailableException;
+import dev.baton.locks.spi.LateGrantReleases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -24,7 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Each operation borrows a connection from the DataSource for its duration only. Waiting
- * polls with a jittered backoff; a release by this provider wakes its waiters at once.
+ * polls with a jittered backoff; a release by this provider wakes its waiters at once. A grant
+ * whose answer is lost to an outage (it may have committed) is released in the background,
+ * owner-checked ({@link LateGrantReleases}).
  */
 final class TableLocks implements Backend {
   private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -45,12 +49,14 @@ final class TableLocks implements Backend {
   private final ReentrantLock releases = new ReentrantLock();
   private final Condition released = releases.newCondition();
   private long releaseCount;
+  private final LateGrantReleases lateGrants;
 
   TableLocks(JdbcLockProvider provider, Connector connector, Schema schema, Duration pollInterval) {
     this.provider = provider;
     this.connector = connector;
     this.schema = schema;
     this.maxPauseNanos = Math.max(FIRST_PAUSE_NANOS, pollInterval.toNanos());
+    this.lateGrants = new LateGrantReleases(provider.storeName(), provider.timers(), connector.timeout());
     // An embedded database has no network timeout to stay under, and its own lock timeout.
     this.rowWaitSeconds = connector.embedded() ? 0
         : (int) Math.max(1, Math.min(Integer.MAX_VALUE, connector.timeout().toSeconds() / 2));
@@ -74,9 +80,11 @@ final class TableLocks implements Backend {
     String key = LockKeys.tableKey(schema.namespace, name);
     String owner = UUID.randomUUID().toString();
     long millis = ceilMillis(leaseTime);
+    long sent = 0; // set once a granting statement may have reached the database
     try (Connector.Borrowed borrowed = open()) {
       Connection connection = borrowed.connection;
       Long token = null;
+      sent = System.nanoTime();
       if (Sql.updateWithin(rowWaitSeconds, connection, grantFree, owner, millis, key) == 1) {
         token = Sql.queryLong(connection, readToken, key, owner);
         if (token == null) {
@@ -84,7 +92,8 @@ final class TableLocks implements Backend {
         }
       } else {
         try {
-          Sql.updateWithin(rowWaitSeconds, connection, insertNew, key, name, owner, millis);
+          Sql.updateWithin(rowWaitSeconds, connection, insertNew, key, LockKeys.displayName(name),
+              owner, millis);
           token = 1L;
         } catch (SQLException e) {
           if (Dialect.isDuplicateKey(e)) {
@@ -98,7 +107,26 @@ final class TableLocks implements Backend {
       if (JdbcLocks.isLockWaitTimeout(e)) {
         return Optional.empty(); // a transaction-scoped lock holds the row (JdbcLocks)
       }
-      throw Connector.failure("acquiring " + name + " in " + schema.lockTable, e);
+      RuntimeException failure = Connector.failure("acquiring " + name + " in " + schema.lockTable, e);
+      if (sent != 0 && failure instanceof LockUnavailableException) {
+        // The statement may have been carried out and committed without its answer reaching
+        // us: the row would be held by an owner nobody uses, for the whole lease.
+        lateGrants.release(name, leaseTime, sent, e, () -> releaseRow(name, key, owner));
+      }
+      throw failure;
+    }
+  }
+
+  /** The owner-checked release of a row: true if this call freed it. */
+  private boolean releaseRow(String name, String key, String owner) {
+    try (Connector.Borrowed borrowed = open()) {
+      boolean freed = Sql.updateWithin(rowWaitSeconds, borrowed.connection, release, key, owner) == 1;
+      if (freed) {
+        signalRelease();
+      }
+      return freed;
+    } catch (SQLException e) {
+      throw Connector.failure("releasing " + name + " in " + schema.lockTable, e);
     }
   }
 
@@ -197,16 +225,7 @@ final class TableLocks implements Backend {
 
     @Override
     boolean unlock() {
-      try (Connector.Borrowed borrowed = open()) {
-        Connection connection = borrowed.connection;
-        boolean freed = Sql.updateWithin(rowWaitSeconds, connection, release, key, owner) == 1;
-        if (freed) {
-          signalRelease();
-        }
-        return freed;
-      } catch (SQLException e) {
-        throw Connector.failure("releasing " + name + " in " + schema.lockTable, e);
-      }
+      return releaseRow(name, key, owner);
     }
   }
 

@@ -1,9 +1,13 @@
 package dev.baton.locks.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.locks.Lease;
+import dev.baton.locks.LockException;
+import dev.baton.locks.LockUnavailableException;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,26 @@ class MariaDbScenariosTest extends JdbcScenarios {
       assertEquals(1L, Sql.queryLong(c, "SELECT token FROM baton_lock WHERE lock_name = ?", name),
           "MySQL's token is the name's row, created at 1");
       assertTrue(second.release());
+    }
+  }
+
+  /** NEXTVAL fails after GET_LOCK granted (the sequence ran out): the session must not keep it. */
+  @Test
+  void aFailedTokenStatementNeverStrandsTheLock() throws Exception {
+    String sequence = "baton_token_maxed_" + Long.toHexString(System.nanoTime());
+    String name = unique("maxed");
+    try (JdbcLockProvider locks = JdbcLockProvider.builder(dataSource()).tokenSequence(sequence).build();
+        Connection c = dataSource().getConnection()) {
+      assertTrue(locks.tryAcquire(unique("first"), LONG).orElseThrow().release());
+      Lease second = locks.tryAcquire(unique("second"), LONG).orElseThrow();
+      assertTrue(second.release());
+      Databases.execute(dataSource(), "ALTER SEQUENCE " + sequence + " MAXVALUE " + second.fencingToken());
+      LockException e = assertThrows(LockException.class, () -> locks.tryAcquire(name, LONG));
+      assertFalse(e instanceof LockUnavailableException, "not an outage: " + e);
+      assertEquals(null, Sql.queryLong(c, "SELECT IS_USED_LOCK(?)", LockKeys.mysqlName("baton", name)),
+          "a failed attempt kept GET_LOCK's lock at the server");
+    } finally {
+      Databases.execute(dataSource(), "DROP SEQUENCE IF EXISTS " + sequence);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.Ticker;
 import dev.baton.locks.spi.AbstractLease;
 import dev.baton.locks.spi.AbstractLockProvider;
+import dev.baton.locks.spi.LateGrantReleases;
 import dev.baton.locks.spi.LockArguments;
 import dev.baton.locks.spi.LockProviderBuilder;
 import java.net.SocketTimeoutException;
@@ -45,6 +46,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
   private final boolean ownsClient;
   private final RedisKeys keys;
   private final ReleaseSignals signals;
+  private final LateGrantReleases lateGrants;
 
   private RedisLockProvider(Builder builder, UnifiedJedis jedis, boolean ownsClient) {
     super(builder, Ticker.system());
@@ -52,6 +54,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
     this.ownsClient = ownsClient;
     this.keys = new RedisKeys(builder.keyPrefix);
     this.signals = new ReleaseSignals(jedis, keys.channel());
+    this.lateGrants = new LateGrantReleases(store(), scheduler(), builder.timeout);
   }
 
   /**
@@ -82,18 +85,41 @@ public final class RedisLockProvider extends AbstractLockProvider {
 
   @Override
   protected Optional<RedisLease> doTryAcquire(String name, Duration leaseTime, long start) {
+    RedisKeys.checkEncodable(name);
     String owner = newOwnerToken();
-    long result = call("acquire", name,
-        () -> RedisScript.ACQUIRE.run(jedis, keys.both(name), List.of(owner, millis(leaseTime))));
+    long result = acquireScript(name, leaseTime, owner);
     if (result > 0) {
       return Optional.of(new RedisLease(name, result, leaseTime, start, owner));
     }
     return Optional.empty();
   }
 
+  /**
+   * Runs the acquire script for {@code owner}. If no answer comes (a timeout, a broken
+   * connection), the script may still have run and granted the name to {@code owner}, whom
+   * nobody will ever use: that grant is released in the background, owner-checked.
+   */
+  private long acquireScript(String name, Duration leaseTime, String owner) {
+    long sent = System.nanoTime();
+    try {
+      return call("acquire", name,
+          () -> RedisScript.ACQUIRE.run(jedis, keys.both(name), List.of(owner, millis(leaseTime))));
+    } catch (LockUnavailableException e) {
+      lateGrants.release(name, leaseTime, sent, e.getCause(), () -> releaseScript(name, owner));
+      throw e;
+    }
+  }
+
+  /** The owner-checked release script: true if it freed {@code name} held by {@code owner}. */
+  private boolean releaseScript(String name, String owner) {
+    return call("release", name, () -> RedisScript.RELEASE.run(
+        jedis, List.of(keys.lockKey(name)), List.of(owner, keys.channel(), name))) == 1;
+  }
+
   @Override
   protected Optional<RedisLease> doAwait(String name, Duration leaseTime, long deadline)
       throws InterruptedException {
+    RedisKeys.checkEncodable(name);
     ReleaseSignals.Signal signal = signals.join(name);
     try {
       if (!becomeHead(signal, deadline)) {
@@ -150,8 +176,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
       }
       String owner = newOwnerToken();
       long start = ticker().read();
-      long result = call("acquire", name,
-          () -> RedisScript.ACQUIRE.run(jedis, keys.both(name), List.of(owner, millis(leaseTime))));
+      long result = acquireScript(name, leaseTime, owner);
       if (result > 0) {
         return Optional.of(new RedisLease(name, result, leaseTime, start, owner));
       }
@@ -208,8 +233,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
 
     @Override
     protected boolean unlock() {
-      return call("release", name(), () -> RedisScript.RELEASE.run(
-          jedis, List.of(keys.lockKey(name())), List.of(owner, keys.channel(), name()))) == 1;
+      return releaseScript(name(), owner);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.baton.locks.Lease;
 import dev.baton.locks.LockEvent;
 import dev.baton.locks.LockException;
 import dev.baton.locks.LockUnavailableException;
+import dev.baton.testkit.DelayingProxy;
 import dev.baton.testkit.RedisCluster;
 import dev.baton.testkit.RedisServer;
 import dev.baton.testkit.TestCertificate;
@@ -54,6 +55,23 @@ class RedisLockProviderTest {
     }
     // Names that differ only around braces get different keys.
     assertFalse(keys.lockKey("a}:fence").equals(keys.fenceKey("a")));
+  }
+
+  @Test
+  void aNameWithAnUnpairedSurrogateIsRefusedByNameAndNeverSharesTheKeyOfItsLookAlike() throws Exception {
+    String base = unique("surrogate");
+    try (RedisLockProvider locks = RedisLockProvider.create(RedisServer.shared().uri())) {
+      Lease lookAlike = locks.tryAcquire(base + "?", LONG).orElseThrow();
+      for (String bad : List.of(base + "\uD800", base + "\uDC00", base + "\uDC00\uD83D")) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> locks.tryAcquire(bad, LONG));
+        assertTrue(e.getMessage().contains(base) && e.getMessage().contains("\\u"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> locks.tryAcquire(bad, LONG, Duration.ofMillis(50)));
+      }
+      Lease pair = locks.tryAcquire(base + "\uD83D\uDE00", LONG).orElseThrow(); // a valid pair works
+      assertTrue(pair.release());
+      assertTrue(lookAlike.release());
+    }
   }
 
   @Test
@@ -204,6 +222,45 @@ class RedisLockProviderTest {
     }
   }
 
+
+  /**
+   * The acquire script runs, but its reply comes after the client's timeout: the caller gets
+   * LockUnavailableException, and the grant its owner token got must not keep the name for the
+   * whole lease (60 s here). A delaying proxy holds back every reply for 1.5 s.
+   */
+  @Test
+  void anAcquisitionAnsweredAfterTheTimeoutLeavesTheNameFree() throws Exception {
+    RedisServer redis = RedisServer.shared();
+    try (DelayingProxy proxy = DelayingProxy.start(redis.host(), redis.port());
+        RedisLockProvider slow = RedisLockProvider.builder(
+            redis.uri().replace(redis.host() + ":" + redis.port(), proxy.host() + ":" + proxy.port()))
+            .timeout(Duration.ofMillis(300)).build();
+        RedisLockProvider other = RedisLockProvider.create(redis.uri());
+        UnifiedJedis raw = RedisClient.create(redis.uri())) {
+      for (boolean waiting : new boolean[] {false, true}) {
+        String name = unique("late-reply");
+        assertTrue(slow.tryAcquire(name, LONG).orElseThrow().release()); // connections are open
+        proxy.delayReplies(Duration.ofMillis(1_500));
+        assertThrows(LockUnavailableException.class, () -> {
+          if (waiting) {
+            slow.tryAcquire(name, LONG, Duration.ofSeconds(5));
+          } else {
+            slow.tryAcquire(name, LONG);
+          }
+        });
+        assertEquals("2", raw.get(new RedisKeys("baton:lock:").fenceKey(name)),
+            "the acquisition did reach Redis and was granted there");
+        proxy.delayReplies(Duration.ZERO);
+        // Free again within about one timeout, not after the 60 s lease.
+        Lease next = other.tryAcquire(name, LONG, Duration.ofSeconds(3)).orElseThrow(
+            () -> new AssertionError("the late grant still holds " + name));
+        assertTrue(next.fencingToken() > 2);
+        Thread.sleep(1_000); // the background release must not touch the new holder's grant
+        assertTrue(next.isValid() && next.extend(LONG), "the new holder still holds the name");
+        assertTrue(next.release());
+      }
+    }
+  }
 
   @Test
   void aclUserAndPassword() throws Exception {

@@ -1,0 +1,110 @@
+package dev.baton.locks.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.locks.LockUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LateGrantReleasesTest {
+  private static final Duration LEASE = Duration.ofMinutes(1);
+  private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+  private final LateGrantReleases releases =
+      new LateGrantReleases("test", scheduler, Duration.ofMillis(1));
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  private void awaitIdle() throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (releases.pending() > 0 && System.nanoTime() < end) {
+      Thread.sleep(1);
+    }
+    assertEquals(0, releases.pending(), "releases still under way");
+  }
+
+  @Test
+  void aFailingReleaseIsRetriedUntilItFrees() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    releases.release("n", LEASE, System.nanoTime(), null, () -> {
+      if (calls.incrementAndGet() < 3) {
+        throw new LockUnavailableException("down");
+      }
+      return true;
+    });
+    awaitIdle();
+    assertEquals(3, calls.get(), "two failures, then freed, then done");
+  }
+
+  @Test
+  void nothingHeldIsLookedAtOnceMoreForALateRequest() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    releases.release("n", LEASE, System.nanoTime(), null, () -> calls.incrementAndGet() == 2);
+    awaitIdle();
+    assertEquals(2, calls.get());
+    AtomicInteger never = new AtomicInteger();
+    releases.release("m", LEASE, System.nanoTime(), null, () -> {
+      never.incrementAndGet();
+      return false;
+    });
+    awaitIdle();
+    assertEquals(2, never.get(), "twice nothing: done");
+  }
+
+  @Test
+  void triesAreBoundedAndEndWithTheLease() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    releases.release("n", LEASE, System.nanoTime(), null, () -> {
+      calls.incrementAndGet();
+      throw new LockUnavailableException("down");
+    });
+    awaitIdle();
+    assertEquals(LateGrantReleases.MAX_TRIES, calls.get());
+    AtomicInteger late = new AtomicInteger();
+    // The attempt's lease is over: one try, no retry.
+    releases.release("m", Duration.ofMillis(1), System.nanoTime() - TimeUnit.SECONDS.toNanos(1), null, () -> {
+      late.incrementAndGet();
+      throw new LockUnavailableException("down");
+    });
+    awaitIdle();
+    assertEquals(1, late.get());
+  }
+
+  @Test
+  void atMostSoManyWaitAtOnce() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    for (int i = 0; i < LateGrantReleases.MAX_PENDING + 10; i++) {
+      releases.release("n" + i, LEASE, System.nanoTime(), null, () -> {
+        calls.incrementAndGet();
+        try {
+          return hold.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      });
+    }
+    assertEquals(LateGrantReleases.MAX_PENDING, releases.pending());
+    hold.countDown();
+    awaitIdle();
+    assertEquals(LateGrantReleases.MAX_PENDING, calls.get());
+  }
+
+  @Test
+  void aClosedSchedulerEndsThem() {
+    scheduler.shutdownNow();
+    releases.release("n", LEASE, System.nanoTime(), null, () -> true);
+    assertTrue(releases.pending() == 0);
+  }
+}
