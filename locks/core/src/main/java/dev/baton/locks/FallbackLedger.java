@@ -141,6 +141,16 @@ final class FallbackLedger {
     }
   }
 
+  /** The number of callers waiting for a name held here (for tests). */
+  int waiters() {
+    lock.lock();
+    try {
+      return waiters;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The number of names recorded as held (for tests of the memory bound). */
   int size() {
     lock.lock();

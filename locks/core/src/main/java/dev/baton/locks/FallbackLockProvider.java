@@ -235,6 +235,11 @@ public final class FallbackLockProvider implements LockProvider {
     return ledger.size();
   }
 
+  /** The number of callers waiting for a name this provider holds (tests). */
+  int localWaiters() {
+    return ledger.waiters();
+  }
+
   /**
    * Records a failure of the primary and switches if the outage is sustained.
    *

@@ -64,6 +64,15 @@ class FallbackLockProviderTest {
     assertFalse(locks.isOnFallback(), "a probe that gets an answer switches back");
   }
 
+  /** Waits until a caller waits in the provider for a name it holds (not at a store). */
+  private void awaitLocalWaiter() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (locks.localWaiters() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(1, locks.localWaiters(), "the waiter does not wait for the provider's own holder");
+  }
+
   @Test
   void oneFailureDoesNotSwitchASustainedOutageDoes() throws Exception {
     primary.down = true;
@@ -111,6 +120,7 @@ class FallbackLockProviderTest {
     assertTrue(locks.tryAcquire("job", LEASE, Duration.ofMillis(50)).isEmpty());
     Future<Optional<Lease>> waiter =
         threads.submit(() -> locks.tryAcquire("job", LEASE, Duration.ofSeconds(30)));
+    awaitLocalWaiter();
 
     onPrimary.release(); // the primary is down: the store keeps it, but its holder let go
     Lease onFallback = waiter.get(20, TimeUnit.SECONDS).orElseThrow();
@@ -216,7 +226,7 @@ class FallbackLockProviderTest {
     switchToFallback();
     Future<Optional<Lease>> waiter =
         threads.submit(() -> locks.tryAcquire("job", LEASE, Duration.ofSeconds(30)));
-    Thread.sleep(50);
+    awaitLocalWaiter();
     locks.close();
     ExecutionException thrown =
         assertThrows(ExecutionException.class, () -> waiter.get(10, TimeUnit.SECONDS));
