@@ -233,6 +233,66 @@ class FallbackLockProviderTest {
     assertTrue(thrown.getCause() instanceof IllegalStateException, thrown.toString());
   }
 
+  /** A second line behind the forced races: holders and switches interleave at random. */
+  @Test
+  void stressOneHolderAndRisingTokensWhileTheStoresFlap() throws Exception {
+    locks.close();
+    FlakyProvider primary = new FlakyProvider(LocalLockStore.create(), "primary");
+    FallbackLockProvider flapping =
+        build(primary, new FlakyProvider(LocalLockStore.create(), "fallback"), Duration.ZERO);
+    locks = flapping;
+    java.util.concurrent.atomic.AtomicInteger occupancy = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger maxOccupancy = new java.util.concurrent.atomic.AtomicInteger();
+    List<Long> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Future<?> flapper = threads.submit(() -> {
+      java.util.Random random = new java.util.Random(42);
+      while (!stop.get()) {
+        primary.down = random.nextBoolean();
+        flapping.probe();
+        Thread.sleep(random.nextInt(3));
+      }
+      return null;
+    });
+    List<Future<Integer>> workers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      workers.add(threads.submit(() -> {
+        int grants = 0;
+        for (int round = 0; round < 300; round++) {
+          Optional<Lease> lease;
+          try {
+            lease = flapping.tryAcquire("job", Duration.ofMillis(300), Duration.ofMillis(50));
+          } catch (LockUnavailableException primaryDownNotYetSwitched) {
+            continue;
+          }
+          if (lease.isEmpty()) {
+            continue;
+          }
+          grants++;
+          maxOccupancy.accumulateAndGet(occupancy.incrementAndGet(), Math::max);
+          tokens.add(lease.get().fencingToken());
+          occupancy.decrementAndGet();
+          lease.get().release();
+        }
+        return grants;
+      }));
+    }
+    int grants = 0;
+    for (Future<Integer> worker : workers) {
+      grants += worker.get(50, TimeUnit.SECONDS);
+    }
+    stop.set(true);
+    flapper.get(10, TimeUnit.SECONDS);
+    assertTrue(grants > 0);
+    assertEquals(1, maxOccupancy.get(), "two holders at once in one provider, " + grants + " grants");
+    for (int i = 1; i < tokens.size(); i++) {
+      assertTrue(tokens.get(i) > tokens.get(i - 1), "token " + tokens.get(i) + " after "
+          + tokens.get(i - 1) + " at grant " + i + " of " + tokens.size());
+    }
+    assertTrue(flapping.switchesToFallback() > 0 && flapping.switchesToPrimary() > 0,
+        "the stores did not flap: " + flapping.switchesToFallback() + " switches");
+  }
+
   @Test
   void rejectsABadSwitchAfter() {
     FallbackLockProvider.Builder builder = FallbackLockProvider.builder(primary, fallback);
