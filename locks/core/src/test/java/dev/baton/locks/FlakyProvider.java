@@ -13,13 +13,17 @@ import java.util.concurrent.TimeUnit;
  * A backend built on the SPI over a real {@link LocalLockStore}, with failures and interleavings
  * injected: while {@link #down}, every store operation throws {@link LockUnavailableException};
  * with {@link #holdGrants} set, a grant made by the store waits for that latch before it is
- * returned (after counting down {@link #grantMade}). The locking itself is the real store's.
+ * returned (after counting down {@link #grantMade}); each renewal takes {@link #renewDelay}
+ * before it reaches the store, and {@link #renewals} counts those that succeeded. The locking
+ * itself is the real store's.
  */
 final class FlakyProvider extends AbstractLockProvider {
   private final LocalLockStore store;
   volatile boolean down;
   volatile CountDownLatch holdGrants;
   volatile CountDownLatch grantMade;
+  volatile Duration renewDelay = Duration.ZERO;
+  final java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
 
   FlakyProvider(LocalLockStore store, String storeName) {
     super(storeName, store.ticker(), List.of());
@@ -85,7 +89,17 @@ final class FlakyProvider extends AbstractLockProvider {
     @Override
     protected boolean renew(Duration leaseTime) {
       check();
-      return store.extend(grant, LockArguments.nanos(leaseTime));
+      try {
+        Thread.sleep(renewDelay.toMillis()); // a slow store
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LockUnavailableException("interrupted renewing " + grant.name, e);
+      }
+      boolean renewed = store.extend(grant, LockArguments.nanos(leaseTime));
+      if (renewed) {
+        renewals.incrementAndGet();
+      }
+      return renewed;
     }
 
     @Override
