@@ -48,6 +48,7 @@ class FallbackLockProviderContractTest extends LockProviderContract {
     FlakyProvider primary = new FlakyProvider(local(primaryStore, "primary"));
     List<LockEvent> events = new CopyOnWriteArrayList<>();
     FallbackLockProvider locks = FallbackLockProvider.builder(primary, local(fallbackStore, "fallback"))
+        .switchAfter(Duration.ZERO) // the first failure switches (timing: FallbackLockProviderTest)
         .probeInterval(Duration.ofMillis(50))
         .listener(events::add)
         .build();

@@ -1,5 +1,6 @@
 package dev.baton.locks;
 
+import dev.baton.locks.FallbackLedger.Route;
 import dev.baton.locks.spi.LockArguments;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,20 +16,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A primary provider, and a fallback used only while the primary cannot be reached: when the
- * primary throws {@link LockUnavailableException}, this provider logs and counts the switch and
- * serves from the fallback; a background probe tries the primary every probe interval and
+ * A primary provider, and a fallback used only while the primary is down: when the primary has
+ * failed with {@link LockUnavailableException} for longer than {@link Builder#switchAfter}
+ * (every acquisition and probe in that time failed), this provider logs and counts the switch
+ * and serves from the fallback; a background probe tries the primary every probe interval and
  * switches back as soon as it answers. {@link Lease#store()} tells which store granted a lease.
  *
- * <p><b>What it trades.</b> While on the fallback, names are excluded only among the callers of
- * the fallback store (for a {@link LocalLockProvider}, this JVM): instances that cannot reach
- * the primary no longer exclude each other, and fallback tokens are not ordered against the
- * primary's. Leases granted before a switch stay with the store that granted them. Use it
- * where running a job twice during an outage is better than not running it; do not use it where
- * two holders would corrupt data.
+ * <p><b>In this provider</b> one name has at most one valid lease, whichever store granted it:
+ * a lease taken from the primary before a switch keeps the name from the fallback until it is
+ * released or lost, and the other way round. The fencing tokens this provider hands out for a
+ * name strictly increase in the order of the grants, across switches in both directions: after
+ * each change of store the new store's tokens are offset above every token handed out before.
+ * Until its first switch the provider hands out the primary's own tokens.
+ *
+ * <p><b>Across instances</b> (other JVMs, or other providers in this JVM) it excludes only what
+ * the store in use excludes. A fallback to a {@link LocalLockProvider} excludes nothing across
+ * instances; a fallback to a second shared store (e.g. a JDBC provider on a database) excludes
+ * among the instances that are on the fallback, but not against an instance still on the
+ * primary, nor against leases the primary granted before the switch. Offsets are each
+ * instance's own, so tokens of different instances are not ordered once either has switched.
+ * Use it where running a job twice during an outage is better than not running it; see the
+ * module README for what a fenced resource can rely on.
  *
  * <pre>{@code
  * LockProvider locks = FallbackLockProvider.builder(RedisLockProvider.create(uri), LocalLockProvider.create())
+ *     .switchAfter(Duration.ofSeconds(5))
  *     .probeInterval(Duration.ofSeconds(5))
  *     .build();
  * }</pre>
@@ -43,15 +55,21 @@ public final class FallbackLockProvider implements LockProvider {
   private final LockProvider primary;
   private final LockProvider fallback;
   private final List<LockListener> listeners;
+  private final FallbackLedger ledger = new FallbackLedger();
+  private final PrimaryOutage outage;
+  private final Duration switchAfter;
   private final AtomicBoolean onFallback = new AtomicBoolean();
   private final AtomicLong switchesToFallback = new AtomicLong();
   private final AtomicLong switchesToPrimary = new AtomicLong();
   private final ScheduledExecutorService prober;
+  private volatile boolean closed;
 
   private FallbackLockProvider(Builder builder) {
     this.primary = builder.primary;
     this.fallback = builder.fallback;
     this.listeners = List.copyOf(builder.listeners);
+    this.switchAfter = builder.switchAfter;
+    this.outage = new PrimaryOutage(builder.ticker, LockArguments.nanos(builder.switchAfter));
     this.prober = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "baton-fallback-probe");
       thread.setDaemon(true);
@@ -61,7 +79,13 @@ public final class FallbackLockProvider implements LockProvider {
     prober.scheduleWithFixedDelay(this::probe, interval, interval, TimeUnit.NANOSECONDS);
   }
 
-  /** A builder for a provider that falls back from {@code primary} to {@code fallback}. */
+  /**
+   * A builder for a provider that falls back from {@code primary} to {@code fallback}.
+   *
+   * @param primary the store used while it answers
+   * @param fallback the store used during a sustained outage of the primary
+   * @return a builder with the default settings
+   */
   public static Builder builder(LockProvider primary, LockProvider fallback) {
     return new Builder(primary, fallback);
   }
@@ -69,14 +93,13 @@ public final class FallbackLockProvider implements LockProvider {
   @Override
   public Optional<Lease> tryAcquire(String name, Duration leaseTime) {
     checkNameAndLease(name, leaseTime);
-    if (!onFallback.get()) {
-      try {
-        return primary.tryAcquire(name, leaseTime);
-      } catch (LockUnavailableException e) {
-        switchToFallback(name, e);
-      }
+    try {
+      return obtain(name, leaseTime, System.nanoTime(), false);
+    } catch (InterruptedException e) {
+      // Unreachable: without waiting, neither the ledger nor the store call waits.
+      Thread.currentThread().interrupt();
+      throw new LockUnavailableException("interrupted while acquiring " + name, e);
     }
-    return fallback.tryAcquire(name, leaseTime);
   }
 
   @Override
@@ -84,29 +107,96 @@ public final class FallbackLockProvider implements LockProvider {
       throws InterruptedException {
     checkNameAndLease(name, leaseTime);
     LockArguments.checkMaxWait(maxWait);
-    long deadline = LockArguments.deadlineAfter(System.nanoTime(), maxWait);
-    if (!onFallback.get()) {
-      try {
-        return primary.tryAcquire(name, leaseTime, maxWait);
-      } catch (LockUnavailableException e) {
-        switchToFallback(name, e);
-      }
-    }
-    Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    return fallback.tryAcquire(name, leaseTime, left);
+    return obtain(name, leaseTime, LockArguments.deadlineAfter(System.nanoTime(), maxWait), true);
   }
 
   @Override
   public Lease acquire(String name, Duration leaseTime) throws InterruptedException {
     checkNameAndLease(name, leaseTime);
-    if (!onFallback.get()) {
-      try {
-        return primary.acquire(name, leaseTime);
-      } catch (LockUnavailableException e) {
-        switchToFallback(name, e);
+    return obtain(name, leaseTime, Long.MAX_VALUE, true).orElseThrow();
+  }
+
+  /**
+   * Grants {@code name} from the store in use, once no lease of this provider holds it.
+   *
+   * @param deadline on the {@link System#nanoTime()} scale; {@link Long#MAX_VALUE} waits forever;
+   *     without {@code waiting}, the time of the call (so a local holder is not waited for)
+   * @param waiting whether to wait at the store until the deadline
+   */
+  private Optional<Lease> obtain(String name, Duration leaseTime, long deadline, boolean waiting)
+      throws InterruptedException {
+    while (true) {
+      ensureOpen();
+      if (!ledger.awaitFree(name, deadline)) {
+        return Optional.empty();
+      }
+      Route route = onFallback.get() ? Route.FALLBACK : Route.PRIMARY;
+      Optional<Lease> granted;
+      if (route == Route.PRIMARY) {
+        try {
+          granted = ask(primary, name, leaseTime, deadline, waiting);
+          outage.answered();
+        } catch (LockUnavailableException e) {
+          if (!primaryFailed(name, e)) {
+            throw e;
+          }
+          continue; // switched: ask the fallback
+        }
+      } else {
+        granted = ask(fallback, name, leaseTime, deadline, waiting);
+      }
+      if (granted.isEmpty()) {
+        return granted;
+      }
+      FallbackLease lease = register(granted.get(), route);
+      if (lease != null) {
+        return Optional.of(lease.watchLoss());
+      }
+      if (!waiting || deadline - System.nanoTime() <= 0) {
+        return Optional.empty();
       }
     }
-    return fallback.acquire(name, leaseTime);
+  }
+
+  private static Optional<Lease> ask(
+      LockProvider store, String name, Duration leaseTime, long deadline, boolean waiting)
+      throws InterruptedException {
+    if (!waiting) {
+      return store.tryAcquire(name, leaseTime);
+    }
+    if (deadline == Long.MAX_VALUE) {
+      return Optional.of(store.acquire(name, leaseTime));
+    }
+    return store.tryAcquire(name, leaseTime, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+  }
+
+  /**
+   * Hands out a fresh grant, or gives it back if another lease of this provider took the name
+   * through the other store while it was on its way.
+   */
+  private FallbackLease register(Lease granted, Route route) {
+    FallbackLease lease;
+    try {
+      lease = ledger.register(granted, route);
+    } catch (RuntimeException e) {
+      giveBack(granted);
+      throw e;
+    }
+    if (lease == null) {
+      log.debug("Lock {} was granted by {} while this provider held it through the other store;"
+          + " giving the grant (token {}) back", granted.name(), granted.store(), granted.fencingToken());
+      giveBack(granted);
+    }
+    return lease;
+  }
+
+  private static void giveBack(Lease granted) {
+    try {
+      granted.release();
+    } catch (RuntimeException e) {
+      log.warn("Could not give back lock {} (token {}) to {}; it ends with its lease time",
+          granted.name(), granted.fencingToken(), granted.store(), e);
+    }
   }
 
   /** True while acquisitions go to the fallback. */
@@ -124,10 +214,15 @@ public final class FallbackLockProvider implements LockProvider {
     return switchesToPrimary.get();
   }
 
-  /** Stops the probe and closes both providers, releasing what they hold. */
+  /** Stops the probe, wakes this provider's waiters, and closes both providers. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     prober.shutdownNow();
+    ledger.close();
     try {
       primary.close();
     } finally {
@@ -135,28 +230,70 @@ public final class FallbackLockProvider implements LockProvider {
     }
   }
 
+  /** The number of names this provider currently records as held (tests of the memory bound). */
+  int heldNames() {
+    return ledger.size();
+  }
+
+  /** The number of callers waiting for a name this provider holds (tests). */
+  int localWaiters() {
+    return ledger.waiters();
+  }
+
+  /**
+   * Records a failure of the primary and switches if the outage is sustained.
+   *
+   * @return true if acquisitions now go to the fallback, false if the caller should see the
+   *     failure
+   */
+  private boolean primaryFailed(String name, LockUnavailableException cause) {
+    if (onFallback.get()) {
+      return true; // another caller switched meanwhile
+    }
+    PrimaryOutage.Verdict verdict = outage.failed();
+    if (verdict == PrimaryOutage.Verdict.SUSTAINED) {
+      switchToFallback(name, cause);
+      return true;
+    }
+    if (verdict == PrimaryOutage.Verdict.BEGUN) {
+      log.warn("Primary lock store failed while acquiring {}; switching to the fallback if it keeps "
+          + "failing for {} ms: {}", name, switchAfter.toMillis(), cause.getMessage());
+    }
+    return false;
+  }
+
   private void switchToFallback(String name, LockUnavailableException cause) {
     if (onFallback.compareAndSet(false, true)) {
       long count = switchesToFallback.incrementAndGet();
-      log.warn("Primary lock store unreachable while acquiring {}; using the fallback until it "
-          + "answers again (switch #{}): {}", name, count, cause.getMessage());
+      log.warn("Primary lock store unreachable for {} ms (last while acquiring {}); using the "
+          + "fallback until it answers again (switch #{}): {}",
+          outage.failingForNanos() / 1_000_000, name, count, cause.getMessage());
       fire(name, cause);
     }
   }
 
-  private void probe() {
-    if (!onFallback.get()) {
+  /**
+   * Tries the primary while on the fallback or while it is failing: an answer ends the outage
+   * (and switches back), a failure may make the outage sustained (and switches over).
+   * Package-private so tests can run it at a moment of their choosing.
+   */
+  void probe() {
+    if (closed || (!onFallback.get() && !outage.isFailing())) {
       return;
     }
     try {
       primary.tryAcquire(PROBE_NAME, Duration.ofSeconds(5)).ifPresent(Lease::release);
     } catch (LockUnavailableException stillDown) {
       log.debug("Primary lock store still unreachable: {}", stillDown.getMessage());
+      if (!onFallback.get() && outage.failed() == PrimaryOutage.Verdict.SUSTAINED) {
+        switchToFallback(PROBE_NAME, stillDown);
+      }
       return;
     } catch (RuntimeException e) {
       log.warn("Probing the primary lock store failed", e);
       return;
     }
+    outage.answered();
     if (onFallback.compareAndSet(true, false)) {
       long count = switchesToPrimary.incrementAndGet();
       log.info("Primary lock store answers again; acquisitions go to it (switch back #{})", count);
@@ -175,6 +312,12 @@ public final class FallbackLockProvider implements LockProvider {
     }
   }
 
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the fallback lock provider is closed");
+    }
+  }
+
   private static void checkNameAndLease(String name, Duration leaseTime) {
     LockArguments.checkName(name);
     LockArguments.checkLeaseTime(leaseTime);
@@ -185,6 +328,8 @@ public final class FallbackLockProvider implements LockProvider {
     private final LockProvider primary;
     private final LockProvider fallback;
     private Duration probeInterval = Duration.ofSeconds(5);
+    private Duration switchAfter = Duration.ofSeconds(5);
+    private Ticker ticker = Ticker.system();
     private final List<LockListener> listeners = new ArrayList<>();
 
     private Builder(LockProvider primary, LockProvider fallback) {
@@ -195,7 +340,14 @@ public final class FallbackLockProvider implements LockProvider {
       }
     }
 
-    /** How often to try the primary while on the fallback; by default 5 seconds. */
+    /**
+     * How often to try the primary while on the fallback (and while it is failing); by default
+     * 5 seconds.
+     *
+     * @param probeInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code probeInterval} is not positive
+     */
     public Builder probeInterval(Duration probeInterval) {
       Objects.requireNonNull(probeInterval, "probeInterval must not be null");
       if (probeInterval.isNegative() || probeInterval.isZero()) {
@@ -205,12 +357,54 @@ public final class FallbackLockProvider implements LockProvider {
       return this;
     }
 
-    /** Adds a listener told of every switch to the fallback (a STORE_DOWN event). */
+    /**
+     * How long the primary must keep failing before acquisitions switch to the fallback; by
+     * default 5 seconds. The time counts from the first {@link LockUnavailableException} after
+     * the primary last answered; any answer (a grant or a refusal, to a caller or to the probe)
+     * starts it again. Until then callers get the primary's {@link LockUnavailableException},
+     * so one timed-out call never switches. {@link Duration#ZERO} switches at the first failure.
+     *
+     * @param switchAfter zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code switchAfter} is negative
+     */
+    public Builder switchAfter(Duration switchAfter) {
+      Objects.requireNonNull(switchAfter, "switchAfter must not be null");
+      if (switchAfter.isNegative()) {
+        throw new IllegalArgumentException("switchAfter must not be negative: " + switchAfter);
+      }
+      this.switchAfter = switchAfter;
+      return this;
+    }
+
+    /**
+     * The clock that times an outage against {@link #switchAfter}; by default
+     * {@link Ticker#system()}.
+     *
+     * @param ticker the clock
+     * @return this builder
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Adds a listener told of every switch to the fallback (a STORE_DOWN event).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(LockListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
+    /**
+     * Builds the provider and starts its probe.
+     *
+     * @return the provider
+     */
     public FallbackLockProvider build() {
       return new FallbackLockProvider(this);
     }

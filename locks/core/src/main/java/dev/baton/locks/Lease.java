@@ -21,7 +21,9 @@ public interface Lease extends AutoCloseable {
 
   /**
    * The fencing token of this grant: strictly greater than every token issued before for this
-   * name by the same store, across releases and expiries. Always positive.
+   * name by the same store, across releases and expiries. Always positive. A
+   * {@link FallbackLockProvider}'s leases carry its own tokens: strictly greater than every token
+   * that provider handed out before for this name, whichever of its stores granted either.
    */
   long fencingToken();
 

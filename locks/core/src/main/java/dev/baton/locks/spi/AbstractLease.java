@@ -169,7 +169,9 @@ public abstract class AbstractLease implements Lease {
         return;
       }
       long period = Math.max(1, LockArguments.nanos(leaseTime) / 3);
-      renewal = schedule(this::renewOnce, period);
+      // The timer only fires: the store call runs on a renewal thread, so a slow store holds
+      // up neither the timer threads nor other leases' renewals and expiry watches.
+      renewal = schedule(() -> provider.renewals().execute(this::renewOnce), period);
     } finally {
       local.unlock();
     }

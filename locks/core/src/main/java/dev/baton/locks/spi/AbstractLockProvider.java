@@ -37,6 +37,8 @@ public abstract class AbstractLockProvider implements LockProvider {
   private final List<LockListener> listeners;
   private final Set<AbstractLease> held = ConcurrentHashMap.newKeySet();
   private final ScheduledThreadPoolExecutor scheduler;
+  /** Keep-alive store calls run here, never on the scheduler's two threads. */
+  private final RenewalThreads renewals;
   private volatile boolean closed;
 
   /**
@@ -58,7 +60,9 @@ public abstract class AbstractLockProvider implements LockProvider {
     this.store = Objects.requireNonNull(store, "store");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.listeners = List.copyOf(listeners);
-    this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads(store));
+    int instance = instances.incrementAndGet();
+    this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads(store, instance));
+    this.renewals = new RenewalThreads(store, instance);
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
@@ -209,6 +213,7 @@ public abstract class AbstractLockProvider implements LockProvider {
       lease.releaseQuietly();
     }
     scheduler.shutdownNow();
+    renewals.shutdown();
     try {
       doClose();
     } catch (RuntimeException e) {
@@ -248,6 +253,11 @@ public abstract class AbstractLockProvider implements LockProvider {
     return scheduler;
   }
 
+  /** The threads keep-alive renewals make their store calls on. */
+  final RenewalThreads renewals() {
+    return renewals;
+  }
+
   final void forget(AbstractLease lease) {
     held.remove(lease);
   }
@@ -271,8 +281,7 @@ public abstract class AbstractLockProvider implements LockProvider {
     }
   }
 
-  private static ThreadFactory daemonThreads(String store) {
-    int instance = instances.incrementAndGet();
+  private static ThreadFactory daemonThreads(String store, int instance) {
     AtomicInteger count = new AtomicInteger();
     return task -> {
       Thread thread = new Thread(task, "baton-" + store + "-" + instance + "-" + count.incrementAndGet());

@@ -1,0 +1,228 @@
+package dev.baton.benchmarks;
+
+import dev.baton.locks.Lease;
+import dev.baton.locks.LocalLockProvider;
+import dev.baton.locks.LocalLockStore;
+import dev.baton.locks.LockProvider;
+import dev.baton.locks.etcd.EtcdLockProvider;
+import dev.baton.locks.jdbc.JdbcLockProvider;
+import dev.baton.locks.redis.RedisLockProvider;
+import dev.baton.testkit.EtcdServer;
+import dev.baton.testkit.JdbcTestServer;
+import dev.baton.testkit.MariaDbServer;
+import dev.baton.testkit.PostgresServer;
+import dev.baton.testkit.RedisServer;
+import dev.baton.testkit.TestServer;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.postgresql.ds.PGSimpleDataSource;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Many kept-alive leases on one provider (issue 14, item 10): {@code leases} names (10,000 by
+ * default) held with {@code keepAlive()} and a lease time of {@code leaseSeconds} (renewed every
+ * third of it) for one measured run of {@code seconds} (120 by default). One single-shot
+ * iteration; the time it reports is the run itself. The figures are JMH auxiliary counters:
+ *
+ * <ul>
+ *   <li>{@code lost}: leases that ran their {@code onLost} or were not valid at the end (goal 0);
+ *   <li>{@code storeOpsPer100Renewals}: store operations counted at the server (Redis: commands
+ *       processed; PostgreSQL: committed transactions of the database; MariaDB: {@code Questions})
+ *       per 100 renewals due in the run (goal at most 1 on Redis and JDBC; today at least one
+ *       round trip per renewal, so 100 or more); -1 where not counted (etcd renews leases over its own
+ *       keep-alive stream; the in-JVM store has no server);
+ *   <li>{@code cpuPercentOfOneCore}: the CPU time of this JVM during the run (the provider's
+ *       timers, renewal threads and client; the harness is idle) as a share of one core (goal
+ *       under 5%).
+ * </ul>
+ *
+ * <p>Each run starts a server of its own (testkit binaries), so the counts are the provider's.
+ *
+ * <pre>
+ * ./mvnw -q -pl benchmarks -am compile exec:exec -Djmh.include=KeepAlive -Djmh.options="-p backend=redis -p seconds=30"
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 0)
+@Measurement(iterations = 1)
+@Fork(1)
+public class KeepAliveBenchmark {
+  @Param({"local", "redis", "postgresql", "mariadb", "etcd"})
+  public String backend;
+
+  @Param("10000")
+  public int leases;
+
+  @Param("6")
+  public int leaseSeconds;
+
+  @Param("120")
+  public int seconds;
+
+  private LockProvider locks;
+  private final List<Lease> held = new ArrayList<>();
+  private final AtomicLong lostCount = new AtomicLong();
+  /** A server of this benchmark's own, so that its operation counts are this provider's only. */
+  private TestServer server;
+  private UnifiedJedis redis;
+  private DataSource database;
+
+  /** The run's figures, reported by JMH next to the time. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Figures {
+    /** Kept-alive leases lost during the run. */
+    public long lost;
+    /** Store operations per 100 renewals due, or -1 where not counted. */
+    public double storeOpsPer100Renewals;
+    /** This JVM's CPU time during the run, in percent of one core. */
+    public double cpuPercentOfOneCore;
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() throws SQLException {
+    if (leases <= 0 || leaseSeconds <= 0 || seconds <= 0) {
+      throw new IllegalArgumentException("leases, leaseSeconds and seconds must be positive: "
+          + leases + ", " + leaseSeconds + ", " + seconds);
+    }
+    locks = switch (backend) {
+      case "local" -> LocalLockProvider.builder().store(LocalLockStore.create()).build();
+      case "redis" -> {
+        RedisServer own = RedisServer.start();
+        server = own;
+        redis = RedisClient.create(own.uri());
+        yield RedisLockProvider.create(own.uri());
+      }
+      case "postgresql" -> {
+        PostgresServer own = PostgresServer.start();
+        server = own;
+        database = postgres(own);
+        yield JdbcLockProvider.create(database);
+      }
+      case "mariadb" -> {
+        MariaDbServer own = MariaDbServer.start();
+        server = own;
+        database = mariadb(own);
+        yield JdbcLockProvider.create(database);
+      }
+      case "etcd" -> {
+        EtcdServer own = EtcdServer.start();
+        server = own;
+        yield EtcdLockProvider.create(own.endpoints().toArray(String[]::new));
+      }
+      default -> throw new IllegalArgumentException("unknown backend " + backend);
+    };
+    Duration leaseTime = Duration.ofSeconds(leaseSeconds);
+    String prefix = "keepalive-" + System.nanoTime() + "-";
+    for (int i = 0; i < leases; i++) {
+      Lease lease = locks.tryAcquire(prefix + i, leaseTime)
+          .orElseThrow(() -> new IllegalStateException("a benchmark name is held"));
+      held.add(lease.onLost(lostCount::incrementAndGet).keepAlive());
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    locks.close();
+    if (redis != null) {
+      redis.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Holds every lease kept alive for {@code seconds}, then records the figures. */
+  @Benchmark
+  public void keepAlive(Figures figures) throws Exception {
+    long ops = storeOps();
+    long cpu = processCpuNanos();
+    long start = System.nanoTime();
+    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    long elapsed = System.nanoTime() - start;
+    long opsAfter = storeOps();
+    long cpuAfter = processCpuNanos();
+
+    long invalid = held.stream().filter(lease -> !lease.isValid()).count();
+    figures.lost = Math.max(lostCount.get(), invalid);
+    double renewalsDue = (double) leases * elapsed / (TimeUnit.SECONDS.toNanos(leaseSeconds) / 3.0);
+    figures.storeOpsPer100Renewals = ops < 0 ? -1 : 100.0 * (opsAfter - ops) / renewalsDue;
+    figures.cpuPercentOfOneCore = 100.0 * (cpuAfter - cpu) / elapsed;
+  }
+
+  /** The server's count of operations so far, or -1 where it is not counted. */
+  private long storeOps() throws SQLException {
+    return switch (backend) {
+      case "redis" -> infoField(redis.info("stats"), "total_commands_processed");
+      case "postgresql" -> query("SELECT pg_stat_clear_snapshot(), (SELECT xact_commit FROM "
+          + "pg_stat_database WHERE datname = current_database())", 2);
+      case "mariadb" -> query("SHOW GLOBAL STATUS LIKE 'Questions'", 2);
+      default -> -1;
+    };
+  }
+
+  private long query(String sql, int column) throws SQLException {
+    try (Connection c = database.getConnection(); Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(column);
+    }
+  }
+
+  private static long infoField(String info, String field) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.substring(field.length() + 1).trim());
+      }
+    }
+    throw new IllegalStateException("no " + field + " in INFO");
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static DataSource postgres(JdbcTestServer server) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(server.jdbcUrl());
+    ds.setUser(server.user());
+    ds.setPassword(server.password());
+    ds.setConnectTimeout(5);
+    return ds;
+  }
+
+  private static DataSource mariadb(JdbcTestServer server) throws SQLException {
+    MariaDbDataSource ds = new MariaDbDataSource(server.jdbcUrl());
+    ds.setUser(server.user());
+    ds.setPassword(server.password());
+    return ds;
+  }
+}

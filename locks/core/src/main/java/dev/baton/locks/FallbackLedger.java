@@ -1,0 +1,169 @@
+package dev.baton.locks;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What a {@link FallbackLockProvider} holds, whichever store granted it, and the token offsets
+ * that keep its tokens increasing when it changes store.
+ *
+ * <p><b>Exclusion.</b> One name has at most one valid lease of this provider: a grant from
+ * either store is handed out only if no lease of the name that this provider handed out earlier
+ * is still valid, so a lease taken from the primary before a switch excludes the fallback, and
+ * the other way round. A name is forgotten when its lease is released or lost (including run
+ * out), so the ledger holds only the names currently held.
+ *
+ * <p><b>Tokens.</b> The token handed out is the store's token plus that store's offset. Each
+ * time a grant comes from the other store than the previous grant did, the offset of its store
+ * is raised to the highest token handed out so far (for any name), so every later token of that
+ * store is greater than every token handed out before. Until the first fallback grant both
+ * offsets are zero: a provider that never switched hands out the primary's own tokens. The
+ * offsets take two longs, whatever the number of names. They only grow, each change of store by
+ * at most the largest token handed out, so the long range lasts for thousands of outages even
+ * with tokens in microseconds; running out throws {@link LockException}.
+ *
+ * <p>Thread-safe: one lock, never held across a store call.
+ */
+final class FallbackLedger {
+  /** Which of the two stores a grant came from. */
+  enum Route { PRIMARY, FALLBACK }
+
+  private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled when a name is forgotten or the provider closes. */
+  private final Condition freed = lock.newCondition();
+  private final Map<String, FallbackLease> holders = new HashMap<>();
+  private final long[] offsets = new long[Route.values().length];
+  private Route lastRoute = Route.PRIMARY;
+  private long highWater;
+  private int waiters;
+  private boolean closed;
+
+  /**
+   * Waits until no lease of this provider holds {@code name} validly, or until {@code deadline}
+   * on the {@link System#nanoTime()} scale (a deadline already passed makes it a single check).
+   *
+   * @return true if the name is free here, false at the deadline
+   * @throws IllegalStateException once the provider is closed
+   */
+  boolean awaitFree(String name, long deadline) throws InterruptedException {
+    lock.lock();
+    try {
+      while (true) {
+        checkOpen();
+        FallbackLease holder = holders.get(name);
+        if (holder == null || !holder.isValid()) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        // Woken by release or loss; the holder's deadline bounds the wait when it just runs out.
+        long holderLeft = Math.max(MIN_WAIT_NANOS, holder.remaining().toNanos());
+        waiters++;
+        try {
+          freed.awaitNanos(Math.min(left, holderLeft));
+        } finally {
+          waiters--;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Records a fresh grant and gives it its token, unless another lease of this provider holds
+   * the name validly.
+   *
+   * @return the lease to hand out, or null if the name is held here (the caller gives the grant
+   *     back)
+   * @throws LockException if the token would overflow
+   * @throws IllegalStateException once the provider is closed
+   */
+  FallbackLease register(Lease granted, Route route) {
+    lock.lock();
+    try {
+      checkOpen();
+      String name = granted.name();
+      FallbackLease holder = holders.get(name);
+      if (holder != null && holder.isValid()) {
+        return null;
+      }
+      if (route != lastRoute) {
+        offsets[route.ordinal()] = Math.max(offsets[route.ordinal()], highWater);
+        lastRoute = route;
+      }
+      long token;
+      try {
+        token = Math.addExact(granted.fencingToken(), offsets[route.ordinal()]);
+      } catch (ArithmeticException overflow) {
+        throw new LockException("fencing token of " + name + " would overflow: store token "
+            + granted.fencingToken() + " + offset " + offsets[route.ordinal()]
+            + " after the switches between stores; restart the provider");
+      }
+      highWater = Math.max(highWater, token);
+      FallbackLease lease = new FallbackLease(granted, token, this);
+      holders.put(name, lease);
+      return lease;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets {@code lease} if it is the one recorded for its name, and wakes local waiters. */
+  void forget(FallbackLease lease) {
+    lock.lock();
+    try {
+      holders.remove(lease.name(), lease);
+      if (waiters > 0) {
+        freed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Marks the provider closed and wakes every waiter, which then throws. */
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+      holders.clear();
+      freed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The number of callers waiting for a name held here (for tests). */
+  int waiters() {
+    lock.lock();
+    try {
+      return waiters;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The number of names recorded as held (for tests of the memory bound). */
+  int size() {
+    lock.lock();
+    try {
+      return holders.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the fallback lock provider is closed");
+    }
+  }
+}
