@@ -142,10 +142,11 @@ public abstract class AbstractLease implements Lease {
    * renewal and a caller's extend can never leave it later than the store's grant. While the
    * request is on its way, and if it fails, the lease keeps the earlier of its old and its new
    * deadline (the store may or may not have applied it). A lease whose deadline passed is lost
-   * for good: an extend then returns false without a store call (and runs the onLost actions if
-   * nobody did yet), and a renewal that the store confirms only after the deadline passed, or
-   * after the lease was reported lost meanwhile, is undone at the store and returns false, so the
-   * name does not stay taken for a lease nobody holds.
+   * for good: an extend then returns false without renewing (it runs the onLost actions if
+   * nobody did yet, and deletes the grant at the store if it is still this lease's), and a
+   * renewal that the store confirms only after the deadline passed, or after the lease was
+   * reported lost meanwhile, is undone at the store and returns false. So the name never stays
+   * taken for a lease nobody holds, and a lease that was invalid never becomes valid again.
    */
   @Override
   public final boolean extend(Duration leaseTime) {
@@ -158,7 +159,6 @@ public abstract class AbstractLease implements Lease {
       return false;
     }
     Loss loss = null;
-    boolean ranOutBefore = false;
     boolean published = false;
     storeOps.lock();
     try {
@@ -172,7 +172,6 @@ public abstract class AbstractLease implements Lease {
         }
         if (deadline - start <= 0) {
           loss = loseLocked("its lease time ran out before it was renewed");
-          ranOutBefore = true;
         } else if (next - deadline < 0) {
           deadline = next; // until the store answers, the earlier of both deadlines holds
           lowered = true;
@@ -180,7 +179,9 @@ public abstract class AbstractLease implements Lease {
       } finally {
         local.unlock();
       }
-      if (loss == null) {
+      if (loss != null) {
+        unlockQuietly("a lease that ran out before it was renewed"); // the name is free at once
+      } else {
         if (lowered) {
           rearmExpiryWatch();
         }
@@ -222,9 +223,6 @@ public abstract class AbstractLease implements Lease {
     }
     if (loss != null) {
       announce(loss, null, false);
-      if (ranOutBefore) {
-        ranOut();
-      }
     }
     if (published) {
       rearmExpiryWatch();

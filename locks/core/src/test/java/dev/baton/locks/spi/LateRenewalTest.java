@@ -102,6 +102,7 @@ class LateRenewalTest {
     assertFalse(lease.extend(Duration.ofSeconds(10)));
     assertEquals(0, store.renewCalls.get(), "a lapsed lease was renewed at the store");
     assertEquals(1, lostRuns.get(), "the extend that noticed the loss runs onLost");
+    assertEquals(1, store.unlockCalls.get(), "the grant of a lapsed lease is deleted at the store");
     assertFalse(lease.release());
     assertEquals(1, lostRuns.get());
   }
