@@ -98,14 +98,15 @@ public interface LeaseEdgeScenarios {
     LockProvider next = suite.client(Ticker.system());
     String name = suite.name("paused-1");
     String otherName = suite.name("paused-2");
+    // Paused from the grant on: however slow the grant, the holders' clocks stand still.
+    resumes.freeze();
+    staysPaused.freeze();
     Lease lease = first.tryAcquire(name, suite.shortLease()).orElseThrow();
     Lease other = second.tryAcquire(otherName, suite.shortLease()).orElseThrow();
     AtomicInteger lostRuns = new AtomicInteger();
     AtomicInteger otherLostRuns = new AtomicInteger();
     lease.onLost(lostRuns::incrementAndGet);
     other.onLost(otherLostRuns::incrementAndGet);
-    resumes.freeze();
-    staysPaused.freeze();
     Lease taken = next.tryAcquire(name, LONG, suite.expiryWait()).orElseThrow(
         () -> new AssertionError("the store did not free the name when the lease ran out"));
     Lease otherTaken = next.tryAcquire(otherName, LONG, suite.expiryWait()).orElseThrow();
