@@ -209,8 +209,9 @@ public abstract class AbstractLockProvider implements LockProvider {
   }
 
   /**
-   * Releases every lease still held (without running their onLost actions), stops renewals and
-   * frees the store's resources. Idempotent; never throws for a store outage.
+   * Releases every lease still held (without running the onLost actions of those released in
+   * time), stops renewals and frees the store's resources. Leases that already ran out are
+   * forgotten first, without a store call. Idempotent; never throws for a store outage.
    */
   @Override
   public final void close() {
