@@ -31,10 +31,31 @@ class ExpiredLeasesAreForgottenTest {
     }
     Lease kept = store.tryAcquire("kept", Duration.ofSeconds(60)).orElseThrow();
     ticker.advance(Duration.ofSeconds(2));
-    assertEquals(1, store.held(), "leases that ran out are still counted");
     store.close();
     assertEquals(1, store.unlockCalls.get(), "close() released leases that ran out long ago");
     assertFalse(kept.isValid());
+  }
+
+  @Test
+  void heldCountDropsOnceLeasesRunOut() {
+    ManualTicker ticker = new ManualTicker();
+    ScriptedStore store = new ScriptedStore(ticker, List.of());
+    try {
+      for (int i = 0; i < 1000; i++) {
+        store.tryAcquire("job-" + i, Duration.ofSeconds(1)).orElseThrow();
+      }
+      Lease kept = store.tryAcquire("kept", Duration.ofSeconds(60)).orElseThrow();
+      assertEquals(1001, store.held());
+      ticker.advance(Duration.ofSeconds(2));
+      assertEquals(1, store.held(), "leases that ran out are still counted");
+      assertTrue(kept.extend(Duration.ofSeconds(60)));
+      ticker.advance(Duration.ofSeconds(59));
+      assertEquals(1, store.held(), "an extended lease was forgotten at its first deadline");
+      assertTrue(kept.release());
+      assertEquals(0, store.held());
+    } finally {
+      store.close();
+    }
   }
 
   @Test

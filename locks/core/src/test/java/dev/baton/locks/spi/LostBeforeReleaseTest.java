@@ -55,6 +55,25 @@ class LostBeforeReleaseTest {
   }
 
   @Test
+  void aLeaseThatRanOutIsLostEvenIfTheStoreStillHasItsGrant() {
+    ManualTicker storeClock = new ManualTicker(); // the store's grant outlasts the local deadline
+    ScriptedStore lagging = new ScriptedStore(ticker, storeClock, List.of(events::add));
+    try {
+      Lease lease = lagging.tryAcquire("job", Duration.ofSeconds(60)).orElseThrow();
+      AtomicInteger lostRuns = new AtomicInteger();
+      lease.onLost(lostRuns::incrementAndGet);
+      ticker.advance(Duration.ofSeconds(61));
+      assertTrue(lagging.storeHolds("job"));
+      assertFalse(lease.release(), "release of a lease whose deadline passed");
+      assertEquals(1, lostRuns.get(), "onLost did not run for a lease lost before its release");
+      assertEquals(1, count(LockEvent.Type.LOST), events.toString());
+      assertFalse(lagging.storeHolds("job"), "the grant of a lease lost before release stays at the store");
+    } finally {
+      lagging.close();
+    }
+  }
+
+  @Test
   void aReleaseTheStoreNoLongerKnowsRunsOnLost() {
     Lease lease = store.tryAcquire("job", Duration.ofSeconds(60)).orElseThrow();
     AtomicInteger lostRuns = new AtomicInteger();

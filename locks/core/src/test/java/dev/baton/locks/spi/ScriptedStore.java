@@ -35,8 +35,17 @@ final class ScriptedStore extends AbstractLockProvider {
   /** Whether renew() throws after the store extended the grant (a reply lost on the way). */
   volatile boolean failAfterRenew;
 
+  /** The store's own clock; by default the provider's ticker. */
+  private final Ticker clock;
+
   ScriptedStore(Ticker ticker, List<LockListener> listeners) {
+    this(ticker, ticker, listeners);
+  }
+
+  /** A store whose grants run on {@code clock} while the provider's deadlines run on {@code ticker}. */
+  ScriptedStore(Ticker ticker, Ticker clock, List<LockListener> listeners) {
     super("scripted", ticker, listeners);
+    this.clock = clock;
   }
 
   /** The time the store still grants {@code name}, or zero. */
@@ -44,7 +53,7 @@ final class ScriptedStore extends AbstractLockProvider {
     lock.lock();
     try {
       Entry entry = grants.get(name);
-      long left = entry == null ? 0 : entry.expiresAt - ticker().read();
+      long left = entry == null ? 0 : entry.expiresAt - clock.read();
       return Duration.ofNanos(Math.max(0, left));
     } finally {
       lock.unlock();
@@ -75,7 +84,7 @@ final class ScriptedStore extends AbstractLockProvider {
   protected Optional<? extends AbstractLease> doTryAcquire(String name, Duration leaseTime, long start) {
     lock.lock();
     try {
-      long now = ticker().read();
+      long now = clock.read();
       Entry entry = grants.get(name);
       if (entry != null && entry.expiresAt - now > 0) {
         return Optional.empty();
@@ -115,7 +124,7 @@ final class ScriptedStore extends AbstractLockProvider {
       renewCalls.incrementAndGet();
       lock.lock();
       try {
-        long now = ticker().read();
+        long now = clock.read();
         Entry entry = grants.get(name());
         if (entry == null || entry.owner != owner || entry.expiresAt - now <= 0) {
           return false;
@@ -145,7 +154,7 @@ final class ScriptedStore extends AbstractLockProvider {
           return false;
         }
         grants.remove(name());
-        return entry.expiresAt - ticker().read() > 0;
+        return entry.expiresAt - clock.read() > 0;
       } finally {
         lock.unlock();
       }
