@@ -51,12 +51,15 @@ import org.junit.jupiter.api.Timeout;
  * }
  * }</pre>
  *
+ * <p>Scenarios of their own file join the suite as interfaces it implements (e.g.
+ * {@link LeaseEdgeScenarios}), through {@link #contractClients()}.
+ *
  * <p>Every client the suite creates is closed after each test. Every wait is bounded; failures
  * report the numbers they saw. Not thread-safe (JUnit runs one test method at a time per
  * instance).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-public abstract class LockProviderContract implements NameMappingScenarios {
+public abstract class LockProviderContract implements LeaseEdgeScenarios, NameMappingScenarios {
   private static final Duration LONG = Duration.ofSeconds(60);
 
   private final List<LockProvider> clients = new CopyOnWriteArrayList<>();
@@ -132,6 +135,37 @@ public abstract class LockProviderContract implements NameMappingScenarios {
   /** A lock name unique to this test run. */
   protected final String name(String suffix) {
     return prefix + suffix;
+  }
+
+  /** This suite's clients, names and timing, for the scenario files it implements. */
+  @Override
+  public final ContractClients contractClients() {
+    return new ContractClients() {
+      @Override
+      public LockProvider client(Ticker ticker) {
+        return LockProviderContract.this.client(ticker);
+      }
+
+      @Override
+      public String name(String suffix) {
+        return LockProviderContract.this.name(suffix);
+      }
+
+      @Override
+      public Duration shortLease() {
+        return LockProviderContract.this.shortLease();
+      }
+
+      @Override
+      public Duration expiryGrace() {
+        return LockProviderContract.this.expiryGrace();
+      }
+
+      @Override
+      public Duration expiryWait() {
+        return LockProviderContract.this.expiryWait();
+      }
+    };
   }
 
   // ---------------------------------------------------------------- mutual exclusion & tokens

@@ -36,7 +36,9 @@ public interface Lease extends AutoCloseable {
   /**
    * A local answer, without a network call: true until the lease is released, lost, or its
    * time runs out. It turns false a little before the store lets the name go (a safety margin
-   * for clock drift), never after.
+   * for clock drift), never after: the deadline follows the last store operation that
+   * succeeded, and while an extend is on its way it is the earlier of the old and the new one.
+   * Once false, it never turns true again.
    */
   boolean isValid();
 
@@ -47,8 +49,14 @@ public interface Lease extends AutoCloseable {
    * Asks the store to make the lease last {@code leaseTime} from now, if this lease still owns
    * the name there.
    *
+   * <p>A lease whose deadline already passed is lost, not renewed: extend returns false, runs
+   * the {@link #onLost} actions if that had not happened yet, and deletes the grant at the store
+   * if it is still this lease's. A renewal the store confirms only after the deadline passed is
+   * undone at the store in the same way. So "true" always means valid, and releasable.
+   *
    * @return true if extended; false if released, lost, or the store could not be reached (the
-   *     lease then keeps its old deadline, and is reported lost if it passes)
+   *     lease then keeps its old deadline, or the new one if that is earlier, and is reported
+   *     lost if it passes)
    * @throws IllegalArgumentException if {@code leaseTime} is not positive
    */
   boolean extend(Duration leaseTime);
@@ -64,9 +72,11 @@ public interface Lease extends AutoCloseable {
 
   /**
    * Registers an action to run once if the lease is lost before it is released: taken by
-   * another holder, found gone at the store, or run out without being renewed. The action runs
-   * on the thread that notices the loss: a provider thread for renewals and expiry, the caller
-   * of {@link #extend}; if the lease is already lost, at once on the calling thread. Actions
+   * another holder, found gone at the store, or run out without being renewed. A lease whose
+   * deadline passed before its release was lost, whoever notices first. The action runs on the
+   * thread that notices the loss: a provider thread for renewals and expiry, the caller of
+   * {@link #extend} or {@link #release}; if the lease is already lost, at once on the calling
+   * thread. Actions
    * must not block for long; an exception they throw is logged.
    *
    * @return this lease
@@ -77,6 +87,10 @@ public interface Lease extends AutoCloseable {
    * Gives the name back, if this lease still owns it at the store. Idempotent, and never
    * throws for a store outage: it logs and returns false, and the grant then ends with its
    * lease time.
+   *
+   * <p>A lease whose deadline passed before this call (its holder was paused, say), or that the
+   * store no longer holds for it, was lost: release then returns false and, unless that was
+   * noticed before, runs the {@link #onLost} actions and reports {@code LOST}.
    *
    * @return true if this call released the grant; false if it was already released, lost or
    *     run out, or the store could not be reached

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.baton.locks.spi.LockArguments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leases on several names, taken together by {@link LockProvider#tryAcquireAll} and given back
@@ -18,6 +20,7 @@ import dev.baton.locks.spi.LockArguments;
  * <p>Thread-safe.
  */
 public final class LeaseGroup implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LeaseGroup.class);
 
   private final List<Lease> leases;
 
@@ -25,6 +28,13 @@ public final class LeaseGroup implements AutoCloseable {
     this.leases = Collections.unmodifiableList(leases);
   }
 
+  /**
+   * Takes every name in natural order within one overall {@code maxWait}. A lease taken early
+   * may run out (and be granted to another holder) while a later name is awaited, so once all
+   * are held the earlier ones are extended to the full {@code leaseTime}; if one of them was
+   * lost meanwhile, every lease is released and the whole set is tried again while time is
+   * left. The group returned is valid, every member for about {@code leaseTime}.
+   */
   static Optional<LeaseGroup> acquire(
       LockProvider provider, Collection<String> names, Duration leaseTime, Duration maxWait)
       throws InterruptedException {
@@ -41,6 +51,30 @@ public final class LeaseGroup implements AutoCloseable {
       ordered.add(LockArguments.checkName(name));
     }
     long deadline = LockArguments.deadlineAfter(System.nanoTime(), maxWait);
+    while (true) {
+      Attempt attempt = takeAll(provider, ordered, leaseTime, deadline);
+      if (attempt.leases() != null) {
+        return Optional.of(new LeaseGroup(attempt.leases()));
+      }
+      if (attempt.lost() == null || deadline - System.nanoTime() <= 0) {
+        return Optional.empty();
+      }
+      log.debug("Lease {} of the group {} was lost while later names were awaited; trying again",
+          attempt.lost(), ordered);
+    }
+  }
+
+  /** One pass: the leases, or the name whose lease was lost meanwhile, or neither (timed out). */
+  private record Attempt(List<Lease> leases, String lost) {}
+
+  /**
+   * One pass over the names: the leases, all valid for the full lease time; none if a name
+   * stayed taken until the deadline, or if an earlier lease was lost meanwhile (then its name).
+   * Whatever does not end in a group is released.
+   */
+  private static Attempt takeAll(
+      LockProvider provider, TreeSet<String> ordered, Duration leaseTime, long deadline)
+      throws InterruptedException {
     List<Lease> taken = new ArrayList<>(ordered.size());
     boolean complete = false;
     try {
@@ -48,12 +82,22 @@ public final class LeaseGroup implements AutoCloseable {
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         Optional<Lease> lease = provider.tryAcquire(name, leaseTime, left);
         if (lease.isEmpty()) {
-          return Optional.empty();
+          return new Attempt(null, null);
         }
         taken.add(lease.get());
       }
+      for (int i = 0; i < taken.size() - 1; i++) {
+        Lease earlier = taken.get(i);
+        if (!earlier.extend(leaseTime)) {
+          if (earlier.isValid()) {
+            throw new LockUnavailableException("could not extend " + earlier.name()
+                + " at " + earlier.store() + " after taking all of " + ordered);
+          }
+          return new Attempt(null, earlier.name());
+        }
+      }
       complete = true;
-      return Optional.of(new LeaseGroup(taken));
+      return new Attempt(taken, null);
     } finally {
       if (!complete) {
         releaseInReverse(taken);

@@ -85,6 +85,16 @@ public final class LocalLockProvider extends AbstractLockProvider {
     protected boolean unlock() {
       return lockStore.release(grant);
     }
+
+    /**
+     * The lease ran out here, unreleased: end the grant in the store too, so the name takes no
+     * memory. The store's own deadline is at most the safety margin later, and this lease is
+     * already invalid and reported lost, so no two valid leases overlap.
+     */
+    @Override
+    protected void ranOut() {
+      lockStore.release(grant);
+    }
   }
 
   /**

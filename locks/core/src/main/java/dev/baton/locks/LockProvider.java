@@ -65,12 +65,16 @@ public interface LockProvider extends AutoCloseable {
    * Acquires every name in {@code names} or none of them, waiting up to {@code maxWait} in
    * total. Names are taken one by one in their natural ({@link String#compareTo}) order, the
    * same order in every JVM, so two callers asking for overlapping sets can never deadlock;
-   * if one name cannot be had in time, those already taken are released again.
+   * if one name cannot be had in time, those already taken are released again. Once all are
+   * held, the earlier leases are extended to the full {@code leaseTime}; if one of them was lost
+   * while a later name was awaited (it ran out and went to another holder), all are released
+   * and the set is tried again while {@code maxWait} lasts. A returned group is valid in full.
    *
    * @param names one or more names; duplicates are taken once
    * @return a group holding one lease per distinct name, or empty if some name stayed taken
    * @throws InterruptedException if interrupted while waiting (nothing is left held)
-   * @throws LockUnavailableException if the store cannot be reached (nothing is left held)
+   * @throws LockUnavailableException if the store cannot be reached, also while extending the
+   *     earlier leases (nothing is left held)
    */
   default Optional<LeaseGroup> tryAcquireAll(
       Collection<String> names, Duration leaseTime, Duration maxWait) throws InterruptedException {
@@ -79,7 +83,8 @@ public interface LockProvider extends AutoCloseable {
 
   /**
    * Releases every lease this provider still holds and frees its resources. Leases released
-   * this way do not run their {@link Lease#onLost} actions. Never throws for a store outage.
+   * this way in time do not run their {@link Lease#onLost} actions; leases that had already run
+   * out are forgotten without a store call. Never throws for a store outage.
    * Calling it again does nothing.
    */
   @Override

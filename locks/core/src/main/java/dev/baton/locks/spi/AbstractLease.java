@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * keeps the local deadline (on the provider's ticker, with a safety margin so it ends before
  * the store's), renews in the background for {@link #keepAlive()}, notices when the lease runs
  * out, runs {@link #onLost} actions once, and makes sure no renewal outlives release.
+ *
+ * <p>The rules it keeps: the local deadline is published inside the store operation that set
+ * it, so it follows the last store operation that succeeded and is never later than the
+ * store's grant; a lease whose deadline passed is lost for good (whoever notices first, the
+ * expiry watch, the provider's sweep, {@link #extend}, or {@link #release}, runs the onLost
+ * actions and reports {@code LOST}); a renewal that lands after that is undone at the store.
  *
  * <p>Thread-safe. Store operations of one lease never run concurrently.
  */
@@ -32,12 +37,15 @@ public abstract class AbstractLease implements Lease {
   private final AbstractLockProvider provider;
   private final String name;
   private final long fencingToken;
-  private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
   /** Serialises store operations, so a renewal in flight finishes before release unlocks. */
   private final ReentrantLock storeOps = new ReentrantLock();
-  /** Guards the timers, the keep-alive flag and the onLost actions; never held across I/O. */
+  /**
+   * Guards the state, the deadline, the timers, the keep-alive flag and the onLost actions;
+   * never held across I/O or user code. State and deadline are volatile for lock-free reads.
+   */
   private final ReentrantLock local = new ReentrantLock();
 
+  private volatile State state = State.HELD;
   private volatile long deadline;
   private volatile Duration leaseTime;
   private boolean keepingAlive;
@@ -46,9 +54,15 @@ public abstract class AbstractLease implements Lease {
   private ScheduledFuture<?> renewal;
   private ScheduledFuture<?> expiryWatch;
   private List<Runnable> lostActions = new ArrayList<>();
+  /** The position in the provider's {@link HeldLeases}; guarded by its lock. */
+  private long queuedDeadline;
+  private long queuedSequence;
 
   /**
+   * Creates a held lease; the provider hands it out.
+   *
    * @param provider the provider that granted the lease
+   * @param name the name the lease holds
    * @param fencingToken the token the store issued for this grant, positive
    * @param leaseTime the lease time the store applied
    * @param start the provider's ticker reading taken <em>before</em> the grant request was sent,
@@ -69,8 +83,10 @@ public abstract class AbstractLease implements Lease {
   /**
    * Makes the grant last {@code leaseTime} from now at the store, if this lease still owns it.
    *
+   * @param leaseTime the new lease time, counted from the request
    * @return true if extended, false if the store says the name is no longer this lease's
-   * @throws RuntimeException if the store cannot be reached (the lease keeps its deadline)
+   * @throws RuntimeException if the store cannot be reached (the lease keeps the earlier of its
+   *     old and its new deadline, as the store may have applied the request)
    */
   protected abstract boolean renew(Duration leaseTime);
 
@@ -81,6 +97,14 @@ public abstract class AbstractLease implements Lease {
    * @throws RuntimeException if the store cannot be reached
    */
   protected abstract boolean unlock();
+
+  /**
+   * Called once when the lease ran out locally before it was released (it is then lost), by a
+   * timer or the provider's sweep: a backend that keeps state for the grant in this JVM drops it
+   * here. The store ends the grant by itself, so this must not make a store round trip or
+   * block. Does nothing by default.
+   */
+  protected void ranOut() {}
 
   @Override
   public final String name() {
@@ -99,58 +123,118 @@ public abstract class AbstractLease implements Lease {
 
   @Override
   public final boolean isValid() {
-    return state.get() == State.HELD && deadline - provider.ticker().read() > 0;
+    return state == State.HELD && deadline - provider.ticker().read() > 0;
   }
 
   @Override
   public final Duration remaining() {
-    if (state.get() != State.HELD) {
+    if (state != State.HELD) {
       return Duration.ZERO;
     }
     return Duration.ofNanos(Math.max(0, deadline - provider.ticker().read()));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The local deadline always follows the last store operation that succeeded: it is
+   * published while this lease's store operations are still serialised, so a keep-alive
+   * renewal and a caller's extend can never leave it later than the store's grant. While the
+   * request is on its way, and if it fails, the lease keeps the earlier of its old and its new
+   * deadline (the store may or may not have applied it). A lease whose deadline passed is lost
+   * for good: an extend then returns false without renewing (it runs the onLost actions if
+   * nobody did yet, and deletes the grant at the store if it is still this lease's), and a
+   * renewal that the store confirms only after the deadline passed, or after the lease was
+   * reported lost meanwhile, is undone at the store and returns false. So the name never stays
+   * taken for a lease nobody holds, and a lease that was invalid never becomes valid again.
+   */
   @Override
   public final boolean extend(Duration leaseTime) {
     LockArguments.checkLeaseTime(leaseTime);
     return renewAtStore(leaseTime);
   }
 
-  private boolean renewAtStore(Duration leaseTime) {
-    if (state.get() != State.HELD) {
+  private boolean renewAtStore(Duration time) {
+    if (state != State.HELD) {
       return false;
     }
-    boolean renewed;
-    long start;
+    Loss loss = null;
+    boolean published = false;
     storeOps.lock();
     try {
-      if (state.get() != State.HELD) {
-        return false;
+      long start = provider.ticker().read();
+      long next = localDeadline(start, time);
+      boolean lowered = false;
+      local.lock();
+      try {
+        if (state != State.HELD) {
+          return false;
+        }
+        if (deadline - start <= 0) {
+          loss = loseLocked("its lease time ran out before it was renewed");
+        } else if (next - deadline < 0) {
+          deadline = next; // until the store answers, the earlier of both deadlines holds
+          lowered = true;
+        }
+      } finally {
+        local.unlock();
       }
-      start = provider.ticker().read();
-      renewed = renew(leaseTime);
-    } catch (RuntimeException e) {
-      log.warn("Could not renew lease {} (token {}) at {}; it stays valid for {} ms",
-          name, fencingToken, provider.store(), remaining().toMillis(), e);
-      return false;
+      if (loss != null) {
+        unlockQuietly("a lease that ran out before it was renewed"); // the name is free at once
+      } else {
+        if (lowered) {
+          rearmExpiryWatch();
+        }
+        boolean renewed;
+        try {
+          renewed = renew(time);
+        } catch (RuntimeException e) {
+          log.warn("Could not renew lease {} (token {}) at {}; it stays valid for {} ms",
+              name, fencingToken, provider.store(), remaining().toMillis(), e);
+          return false;
+        }
+        boolean undo = false;
+        local.lock();
+        try {
+          if (!renewed) {
+            if (state == State.HELD) {
+              loss = loseLocked("the store no longer holds it for this lease");
+            }
+          } else if (state == State.HELD && deadline - provider.ticker().read() > 0) {
+            deadline = next;
+            leaseTime = time;
+            published = true;
+          } else if (state == State.HELD) {
+            loss = loseLocked("its lease time ran out while it was being renewed");
+            undo = true;
+          } else {
+            // LOST meanwhile: undo. RELEASED: release() waits for this and unlocks the grant.
+            undo = state == State.LOST;
+          }
+        } finally {
+          local.unlock();
+        }
+        if (undo) {
+          unlockQuietly("a renewal that came back after the lease was lost");
+        }
+      }
     } finally {
       storeOps.unlock();
     }
-    if (!renewed) {
-      lost("the store no longer holds it for this lease", null);
-      return false;
+    if (loss != null) {
+      announce(loss, null, false);
     }
-    this.leaseTime = leaseTime;
-    this.deadline = localDeadline(start, leaseTime);
-    rearmExpiryWatch();
-    return true;
+    if (published) {
+      rearmExpiryWatch();
+    }
+    return published;
   }
 
   @Override
   public final Lease keepAlive() {
     local.lock();
     try {
-      if (state.get() != State.HELD || keepingAlive) {
+      if (state != State.HELD || keepingAlive) {
         return this;
       }
       keepingAlive = true;
@@ -165,7 +249,7 @@ public abstract class AbstractLease implements Lease {
   private void scheduleRenewal() {
     local.lock();
     try {
-      if (state.get() != State.HELD || !keepingAlive) {
+      if (state != State.HELD || !keepingAlive) {
         return;
       }
       long period = Math.max(1, LockArguments.nanos(leaseTime) / 3);
@@ -196,19 +280,48 @@ public abstract class AbstractLease implements Lease {
     } finally {
       local.unlock();
     }
-    if (runNow && state.get() == State.LOST) {
+    if (runNow && state == State.LOST) {
       runQuietly(action);
     }
     return this;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A lease whose local deadline passed before this call, or that the store no longer holds
+   * for it, was lost: unless that was noticed before, this call runs its onLost actions and
+   * reports {@code LOST} (once, whoever notices first), and returns false. The grant is still
+   * deleted at the store if it is this lease's (owner-checked), so the name is free at once.
+   */
   @Override
   public final boolean release() {
-    if (!state.compareAndSet(State.HELD, State.RELEASED)) {
-      return false;
+    Loss loss = null;
+    local.lock();
+    try {
+      if (state != State.HELD) {
+        return false;
+      }
+      if (deadline - provider.ticker().read() <= 0) {
+        loss = loseLocked("its lease time ran out before it was released");
+      } else {
+        state = State.RELEASED;
+      }
+    } finally {
+      local.unlock();
     }
     stopTimers();
     provider.forget(this);
+    if (loss != null) {
+      announce(loss, null, false);
+      storeOps.lock();
+      try {
+        unlockQuietly("a lease that ran out before its release");
+      } finally {
+        storeOps.unlock();
+      }
+      return false;
+    }
     boolean released;
     storeOps.lock();
     try {
@@ -222,14 +335,24 @@ public abstract class AbstractLease implements Lease {
     }
     if (released) {
       provider.fire(LockEvent.Type.RELEASED, name, fencingToken, Duration.ZERO, null);
-    } else {
-      log.debug("Lease {} (token {}) was no longer held at {} when released",
-          name, fencingToken, provider.store());
+      return true;
     }
-    return released;
+    local.lock();
+    try {
+      if (state == State.RELEASED) {
+        state = State.LOST; // it was lost before: the store had ended the grant
+        loss = new Loss("the store no longer held it when it was released", takeActionsLocked());
+      }
+    } finally {
+      local.unlock();
+    }
+    if (loss != null) {
+      announce(loss, null, false);
+    }
+    return false;
   }
 
-  /** Release on provider close: no onLost, no exception. */
+  /** Release on provider close: no exception. */
   final void releaseQuietly() {
     try {
       release();
@@ -240,8 +363,9 @@ public abstract class AbstractLease implements Lease {
 
   /**
    * Called by the provider once the lease is handed out. A lease nobody listens to needs no
-   * timer: {@link #isValid()} reads the deadline itself. The watch starts with the first
-   * listener, onLost action or keep-alive.
+   * timer of its own: {@link #isValid()} reads the deadline itself, and the provider's sweep
+   * forgets it once it ran out. The watch starts with the first listener, onLost action or
+   * keep-alive.
    */
   final void activate(boolean hasListeners) {
     if (hasListeners) {
@@ -257,25 +381,108 @@ public abstract class AbstractLease implements Lease {
   /**
    * Marks the lease lost (if it is still held) and runs its onLost actions. Backends call this
    * when the store tells them the grant is gone, e.g. a dropped session or a revoked etcd lease.
+   *
+   * @param reason why, for the log
+   * @param cause what the store reported, or null
    */
   protected final void lost(String reason, Throwable cause) {
-    if (!state.compareAndSet(State.HELD, State.LOST)) {
-      return;
-    }
-    stopTimers();
-    provider.forget(this);
-    log.warn("Lost lease {} (token {}) at {}: {}", name, fencingToken, provider.store(), reason);
-    provider.fire(LockEvent.Type.LOST, name, fencingToken, Duration.ZERO, cause);
-    List<Runnable> actions;
+    Loss loss;
     local.lock();
     try {
-      actions = lostActions;
-      lostActions = null;
+      if (state != State.HELD) {
+        return;
+      }
+      loss = loseLocked(reason);
     } finally {
       local.unlock();
     }
-    for (Runnable action : actions) {
+    announce(loss, cause, false);
+  }
+
+  /** Called by the provider's sweep with a lease it took out because its deadline passed. */
+  final void expired(long now) {
+    ranOutIfDue(now, "its lease time ran out without release or renewal", true);
+  }
+
+  /** The local deadline, on the provider's ticker. */
+  final long deadline() {
+    return deadline;
+  }
+
+  final void queue(long queuedDeadline, long queuedSequence) {
+    this.queuedDeadline = queuedDeadline;
+    this.queuedSequence = queuedSequence;
+  }
+
+  final long queuedDeadline() {
+    return queuedDeadline;
+  }
+
+  final long queuedSequence() {
+    return queuedSequence;
+  }
+
+  /** The outcome of a transition to LOST, announced once the locks are let go. */
+  private record Loss(String reason, List<Runnable> actions) {}
+
+  /** Marks the lease lost and takes its onLost actions; call with {@code local} held. */
+  private Loss loseLocked(String reason) {
+    state = State.LOST;
+    return new Loss(reason, takeActionsLocked());
+  }
+
+  private List<Runnable> takeActionsLocked() {
+    List<Runnable> actions = lostActions == null ? List.of() : lostActions;
+    lostActions = null;
+    return actions;
+  }
+
+  /** Stops timers, forgets the lease, logs, reports LOST and runs the actions; no lock held. */
+  private void announce(Loss loss, Throwable cause, boolean quietIfUnwatched) {
+    stopTimers();
+    provider.forget(this);
+    boolean watched;
+    local.lock();
+    try {
+      watched = watching;
+    } finally {
+      local.unlock();
+    }
+    if (watched || !quietIfUnwatched) {
+      log.warn("Lost lease {} (token {}) at {}: {}", name, fencingToken, provider.store(), loss.reason());
+    } else {
+      log.debug("Forgot lease {} (token {}) at {}: {}", name, fencingToken, provider.store(), loss.reason());
+    }
+    provider.fire(LockEvent.Type.LOST, name, fencingToken, Duration.ZERO, cause);
+    for (Runnable action : loss.actions()) {
       runQuietly(action);
+    }
+  }
+
+  /** If the lease is held and its deadline passed at {@code now}, it is lost; true if so. */
+  private boolean ranOutIfDue(long now, String reason, boolean quietIfUnwatched) {
+    Loss loss;
+    local.lock();
+    try {
+      if (state != State.HELD || deadline - now > 0) {
+        return false;
+      }
+      loss = loseLocked(reason);
+    } finally {
+      local.unlock();
+    }
+    announce(loss, null, quietIfUnwatched);
+    ranOut();
+    return true;
+  }
+
+  /** An owner-checked delete whose outcome does not matter; call with {@code storeOps} held. */
+  private void unlockQuietly(String what) {
+    try {
+      unlock();
+    } catch (RuntimeException e) {
+      log.debug("Could not delete {} of lease {} (token {}) at {}; it ends by itself",
+          what, name, fencingToken, provider.store(), e);
     }
   }
 
@@ -298,8 +505,9 @@ public abstract class AbstractLease implements Lease {
     }
   }
 
+  /** Call with {@code local} held. */
   private void armExpiryWatch() {
-    if (state.get() != State.HELD) {
+    if (state != State.HELD) {
       return;
     }
     if (expiryWatch != null) {
@@ -309,10 +517,8 @@ public abstract class AbstractLease implements Lease {
   }
 
   private void checkExpiry() {
-    if (deadline - provider.ticker().read() > 0) {
+    if (!ranOutIfDue(provider.ticker().read(), "its lease time ran out without renewal", false)) {
       rearmExpiryWatch(); // extended meanwhile, or the ticker runs slower than the scheduler
-    } else {
-      lost("its lease time ran out without renewal", null);
     }
   }
 
@@ -357,6 +563,6 @@ public abstract class AbstractLease implements Lease {
   @Override
   public String toString() {
     return "Lease[" + name + ", token " + fencingToken + ", " + provider.store() + ", "
-        + state.get().name().toLowerCase(java.util.Locale.ROOT) + "]";
+        + state.name().toLowerCase(java.util.Locale.ROOT) + "]";
   }
 }

@@ -10,12 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * ({@link #doTryAcquire}), an efficient wait ({@link #doAwait}), and an {@link AbstractLease}
  * subclass for renewal and release.
  *
+ * <p>A lease that runs out unreleased is forgotten when its deadline passes (one timer per
+ * provider, armed for the first lease to run out, and a sweep on every grant): it is lost, costs
+ * no memory here, and {@link #close()} makes no store call for it.
+ *
  * <p>Subclasses must be thread-safe.
  */
 public abstract class AbstractLockProvider implements LockProvider {
@@ -35,10 +41,14 @@ public abstract class AbstractLockProvider implements LockProvider {
   private final String store;
   private final Ticker ticker;
   private final List<LockListener> listeners;
-  private final Set<AbstractLease> held = ConcurrentHashMap.newKeySet();
+  private final HeldLeases held;
   private final ScheduledThreadPoolExecutor scheduler;
   /** Keep-alive store calls run here, never on the scheduler's two threads. */
   private final RenewalThreads renewals;
+  /** Guards the sweep timer; never held across I/O. */
+  private final ReentrantLock sweepLock = new ReentrantLock();
+  private ScheduledFuture<?> sweep;
+  private long sweepAt;
   private volatile boolean closed;
 
   /**
@@ -60,6 +70,7 @@ public abstract class AbstractLockProvider implements LockProvider {
     this.store = Objects.requireNonNull(store, "store");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.listeners = List.copyOf(listeners);
+    this.held = new HeldLeases(ticker.read());
     int instance = instances.incrementAndGet();
     this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads(store, instance));
     this.renewals = new RenewalThreads(store, instance);
@@ -187,7 +198,10 @@ public abstract class AbstractLockProvider implements LockProvider {
   }
 
   private Lease granted(AbstractLease lease, Duration waited) {
-    held.add(lease);
+    forgetExpired();
+    if (held.add(lease)) {
+      armSweep();
+    }
     if (closed) {
       // close() ran while the grant was on its way: give it back, the caller gets nothing.
       lease.releaseQuietly();
@@ -199,8 +213,9 @@ public abstract class AbstractLockProvider implements LockProvider {
   }
 
   /**
-   * Releases every lease still held (without running their onLost actions), stops renewals and
-   * frees the store's resources. Idempotent; never throws for a store outage.
+   * Releases every lease still held (without running the onLost actions of those released in
+   * time), stops renewals and frees the store's resources. Leases that already ran out are
+   * forgotten first, without a store call. Idempotent; never throws for a store outage.
    */
   @Override
   public final void close() {
@@ -209,7 +224,8 @@ public abstract class AbstractLockProvider implements LockProvider {
     }
     closed = true;
     wakeWaiters();
-    for (AbstractLease lease : held) {
+    forgetExpired(); // a lease that ran out long ago needs no round trip
+    for (AbstractLease lease : held.snapshot()) {
       lease.releaseQuietly();
     }
     scheduler.shutdownNow();
@@ -262,9 +278,63 @@ public abstract class AbstractLockProvider implements LockProvider {
     held.remove(lease);
   }
 
-  /** The number of leases granted by this provider and not yet released or lost. */
+  /**
+   * The number of leases granted by this provider and not yet released, lost or run out. Leases
+   * whose deadline passed are forgotten first.
+   */
   protected final int heldCount() {
+    forgetExpired();
     return held.size();
+  }
+
+  /** Ends every lease whose local deadline passed: each is lost, and forgotten. */
+  private void forgetExpired() {
+    long now = ticker.read();
+    for (AbstractLease lease : held.takeExpired(now)) {
+      lease.expired(now);
+    }
+  }
+
+  /** Arms the sweep timer for the first deadline, unless it is armed for an earlier one. */
+  private void armSweep() {
+    sweepLock.lock();
+    try {
+      if (held.size() == 0) {
+        return;
+      }
+      long first = held.firstDeadline(ticker.read());
+      if (sweep != null && !sweep.isDone() && sweepAt - first <= 0) {
+        return;
+      }
+      if (sweep != null) {
+        sweep.cancel(false);
+      }
+      sweepAt = first;
+      long delay = Math.max(1, first - ticker.read());
+      try {
+        sweep = scheduler.schedule(this::sweep, delay, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException closing) {
+        sweep = null; // close() forgets what ran out itself
+      }
+    } finally {
+      sweepLock.unlock();
+    }
+  }
+
+  private void sweep() {
+    sweepLock.lock();
+    try {
+      sweep = null;
+    } finally {
+      sweepLock.unlock();
+    }
+    try {
+      forgetExpired();
+    } finally {
+      if (!closed) {
+        armSweep();
+      }
+    }
   }
 
   final void fire(LockEvent.Type type, String name, long token, Duration waited, Throwable cause) {

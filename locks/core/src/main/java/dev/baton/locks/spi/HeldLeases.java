@@ -1,0 +1,112 @@
+package dev.baton.locks.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The leases a provider granted and still holds, ordered by the local deadline each had when it
+ * was queued, so the ones that ran out can be found without a scan and forgotten: an unreleased,
+ * expired lease must cost no memory and no round trip at {@code close()}.
+ *
+ * <p>Extending a lease does not move it here (that would cost a lookup per renewal): a lease is
+ * queued at an old deadline, and when that deadline comes it is either found expired or queued
+ * again at its current deadline.
+ *
+ * <p>Thread-safe; the lock is never held across I/O or user code.
+ */
+final class HeldLeases {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicLong sequence = new AtomicLong();
+  /** Ticker readings are compared by difference, as nanoTime readings are; this is the origin. */
+  private final long origin;
+  private final TreeSet<AbstractLease> byDeadline = new TreeSet<>(this::compare);
+
+  HeldLeases(long origin) {
+    this.origin = origin;
+  }
+
+  /** Adds a newly granted lease; true if it is now the first to run out. */
+  boolean add(AbstractLease lease) {
+    lock.lock();
+    try {
+      lease.queue(lease.deadline(), sequence.incrementAndGet());
+      byDeadline.add(lease);
+      return byDeadline.first() == lease;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void remove(AbstractLease lease) {
+    lock.lock();
+    try {
+      byDeadline.remove(lease);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes out every lease whose deadline passed at {@code now} and returns them; leases that
+   * were extended since they were queued are queued again at their current deadline.
+   */
+  List<AbstractLease> takeExpired(long now) {
+    List<AbstractLease> expired = new ArrayList<>();
+    lock.lock();
+    try {
+      while (!byDeadline.isEmpty()) {
+        AbstractLease first = byDeadline.first();
+        if (first.queuedDeadline() - now > 0) {
+          break;
+        }
+        byDeadline.pollFirst();
+        long current = first.deadline();
+        if (current - now > 0) {
+          first.queue(current, sequence.incrementAndGet());
+          byDeadline.add(first);
+        } else {
+          expired.add(first);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    return expired;
+  }
+
+  /** The queued deadline of the first lease to run out, or {@code fallback} if none is held. */
+  long firstDeadline(long fallback) {
+    lock.lock();
+    try {
+      return byDeadline.isEmpty() ? fallback : byDeadline.first().queuedDeadline();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  List<AbstractLease> snapshot() {
+    lock.lock();
+    try {
+      return new ArrayList<>(byDeadline);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int size() {
+    lock.lock();
+    try {
+      return byDeadline.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private int compare(AbstractLease a, AbstractLease b) {
+    int byTime = Long.compare(a.queuedDeadline() - origin, b.queuedDeadline() - origin);
+    return byTime != 0 ? byTime : Long.compare(a.queuedSequence(), b.queuedSequence());
+  }
+}
