@@ -17,13 +17,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * out), so the ledger holds only the names currently held.
  *
  * <p><b>Tokens.</b> The token handed out is the store's token plus that store's offset. Each
- * time a grant comes from the other store than the previous grant did, the offset of its store
- * is raised to the highest token handed out so far (for any name), so every later token of that
- * store is greater than every token handed out before. Until the first fallback grant both
- * offsets are zero: a provider that never switched hands out the primary's own tokens. The
- * offsets take two longs, whatever the number of names. They only grow, each change of store by
- * at most the largest token handed out, so the long range lasts for thousands of outages even
- * with tokens in microseconds; running out throws {@link LockException}.
+ * time grants move to the other store, the highest token handed out so far (for any name)
+ * becomes that store's floor, and its offset is raised, only as far as needed, so that every
+ * token it hands out is above the floor: every later token of that store is greater than every
+ * token handed out before the move. Until the first fallback grant both offsets are zero: a
+ * provider that never switched hands out the primary's own tokens. Offsets and floors take four
+ * longs, whatever the number of names. An offset grows at a move by the gap between the stores'
+ * counters (small for the clock-seeded Redis and in-JVM stores, at most the highest token for
+ * counters that start at 1), so the long range lasts for any realistic number of outages;
+ * running out throws {@link LockException}.
  *
  * <p>Thread-safe: one lock, never held across a store call.
  */
@@ -38,6 +40,8 @@ final class FallbackLedger {
   private final Condition freed = lock.newCondition();
   private final Map<String, FallbackLease> holders = new HashMap<>();
   private final long[] offsets = new long[Route.values().length];
+  /** Per store: the highest token handed out when grants last moved to it. */
+  private final long[] floors = new long[Route.values().length];
   private Route lastRoute = Route.PRIMARY;
   private long highWater;
   private int waiters;
@@ -95,13 +99,20 @@ final class FallbackLedger {
       if (holder != null && holder.isValid()) {
         return null;
       }
+      int r = route.ordinal();
       if (route != lastRoute) {
-        offsets[route.ordinal()] = Math.max(offsets[route.ordinal()], highWater);
+        floors[r] = highWater; // every token of this store from now on must be above it
         lastRoute = route;
+      }
+      long raw = granted.fencingToken();
+      if (offsets[r] < floors[r] - raw + 1) {
+        // Raise the offset just enough: clock-seeded stores (Redis, in-JVM) issue tokens close
+        // to each other's, so an offset grows by the gap between the stores, not by the token.
+        offsets[r] = floors[r] - raw + 1;
       }
       long token;
       try {
-        token = Math.addExact(granted.fencingToken(), offsets[route.ordinal()]);
+        token = Math.addExact(raw, offsets[r]);
       } catch (ArithmeticException overflow) {
         throw new LockException("fencing token of " + name + " would overflow: store token "
             + granted.fencingToken() + " + offset " + offsets[route.ordinal()]

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +33,14 @@ class FallbackLockProviderTest {
   private static final Duration SWITCH_AFTER = Duration.ofSeconds(5);
 
   private final ManualTicker outageClock = new ManualTicker();
-  private final FlakyProvider primary = new FlakyProvider(LocalLockStore.create(), "primary");
-  private final FlakyProvider fallback = new FlakyProvider(LocalLockStore.create(), "fallback");
+  /** Stores on a clock standing at the epoch count tokens from 1: two independent counters, so a
+   *  test can put one far ahead of the other (clock-seeded stores would start side by side). */
+  private static final Clock EPOCH = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+
+  private final FlakyProvider primary =
+      new FlakyProvider(LocalLockStore.create(Ticker.system(), EPOCH), "primary");
+  private final FlakyProvider fallback =
+      new FlakyProvider(LocalLockStore.create(Ticker.system(), EPOCH), "fallback");
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private FallbackLockProvider locks = build(primary, fallback, SWITCH_AFTER);
 
@@ -176,6 +185,35 @@ class FallbackLockProviderTest {
     }
     assertEquals(List.of("primary", "fallback", "primary", "fallback"),
         List.of(stores.get(0), stores.get(3), stores.get(6), stores.get(9)));
+  }
+
+  @Test
+  void clockSeededStoresSwitchManyTimesWithoutTheTokensRunningAway() {
+    // Both stores seed their counters from the wall clock (about 1.8e15 µs): an offset that grew
+    // by the whole token at each switch would double the tokens and overflow within ~12 switches.
+    locks.close();
+    FlakyProvider clockPrimary = new FlakyProvider(LocalLockStore.create(), "primary");
+    locks = build(clockPrimary, new FlakyProvider(LocalLockStore.create(), "fallback"), SWITCH_AFTER);
+    long first = 0;
+    long last = 0;
+    for (int round = 0; round < 100; round++) {
+      for (int i = 0; i < 2; i++) {
+        Lease lease = locks.tryAcquire("job", LEASE).orElseThrow();
+        assertTrue(lease.fencingToken() > last,
+            "round " + round + ": token " + lease.fencingToken() + " after " + last);
+        last = lease.fencingToken();
+        first = first == 0 ? last : first;
+        assertTrue(lease.release());
+      }
+      clockPrimary.down = round % 2 == 0;
+      if (clockPrimary.down) {
+        assertThrows(LockUnavailableException.class, () -> locks.tryAcquire("other", LEASE));
+        outageClock.advance(SWITCH_AFTER);
+      }
+      locks.probe();
+      assertEquals(clockPrimary.down, locks.isOnFallback(), "round " + round);
+    }
+    assertTrue(last - first < first, "100 switches took the tokens from " + first + " to " + last);
   }
 
   @Test
