@@ -95,7 +95,11 @@ public final class LateGrantReleases {
     submit(new Task(name, end, release), 0);
   }
 
-  /** Releases begun and not yet finished. */
+  /**
+   * Releases begun and not yet finished.
+   *
+   * @return the number of background releases still pending
+   */
   public int pending() {
     return pending.get();
   }
