@@ -21,7 +21,7 @@ import java.util.Objects;
 public record LockEvent(
     Type type, String name, String store, long fencingToken, Duration waited, Throwable cause) {
 
-  /** The kinds of event. */
+  /** The kinds of event. Thread-safe, as every enum. */
   public enum Type {
     /** A lease was granted. */
     ACQUIRED,

@@ -44,7 +44,10 @@ import javax.sql.DataSource;
  * transaction, see {@link JdbcLocks}. Thread-safe.
  */
 public final class JdbcLockProvider extends AbstractLockProvider {
-  /** How a provider locks; {@link #AUTO} picks from the database's product name. */
+  /**
+   * How a provider locks; {@link #AUTO} picks from the database's product name. Thread-safe, as
+   * every enum.
+   */
   public enum Strategy {
     /** PostgreSQL for PostgreSQL, MySQL/MariaDB for those, the lock table for the rest. */
     AUTO,
@@ -123,9 +126,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
    * @param name the lock name: 1 to 1024 characters, not blank
    * @param maxWait how long to wait for the name, zero or positive
    * @return the fencing token, or empty if the name stayed held for {@code maxWait}
-   * @throws IllegalStateException if the connection is in auto-commit mode
+   * @throws IllegalStateException if the connection is in auto-commit mode, or the provider is
+   *     closed
    * @throws IllegalArgumentException if the connection is to another kind of database than the
-   *     provider's strategy needs
+   *     provider's strategy needs, or {@code name} or {@code maxWait} is invalid
    * @throws LockException if the database fails the statement
    */
   public OptionalLong lockInTransaction(Connection connection, String name, Duration maxWait) {
@@ -379,6 +383,8 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * creates the lock table or sequence if missing.
      *
      * @return a new provider; close it when done (the data source stays open)
+     * @throws IllegalStateException if the chosen {@link #strategy(Strategy) strategy} is a
+     *     database's own lock and the database is another kind (use {@link Strategy#LOCK_TABLE})
      * @throws LockUnavailableException if the database cannot be reached
      * @throws LockException if it refuses to create what the strategy needs, or for
      *     {@link Strategy#MYSQL_GET_LOCK} on a server whose {@code GET_LOCK} holds one lock
