@@ -31,7 +31,11 @@ public final class ControllableTicker implements Ticker {
     return now;
   }
 
-  /** Moves this ticker {@code by} ahead. */
+  /**
+   * Moves this ticker {@code by} ahead; a frozen ticker stays frozen, at the later reading.
+   *
+   * @param by how far to move; a negative duration moves it back
+   */
   public void advance(Duration by) {
     offset.addAndGet(by.toNanos());
     frozenAt.getAndUpdate(frozen -> frozen == null ? null : frozen + by.toNanos());
@@ -50,6 +54,8 @@ public final class ControllableTicker implements Ticker {
   /**
    * The next reading by the calling thread still returns the current time; right after it, the
    * ticker moves {@code by} ahead.
+   *
+   * @param by how far to move after the next read by this thread
    */
   public void jumpAfterNextRead(Duration by) {
     jump.set(new Jump(Thread.currentThread(), by.toNanos()));

@@ -47,7 +47,14 @@ public final class DelayingProxy implements AutoCloseable {
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
   }
 
-  /** Listens on a free port of 127.0.0.1 and forwards every connection to host:port. */
+  /**
+   * Listens on a free port of 127.0.0.1 and forwards every connection to host:port.
+   *
+   * @param host the host of the real server; not null
+   * @param port the port of the real server
+   * @return the running proxy; close it when done
+   * @throws java.io.UncheckedIOException if the proxy cannot listen
+   */
   public static DelayingProxy start(String host, int port) {
     Objects.requireNonNull(host, "host");
     try {
@@ -59,17 +66,30 @@ public final class DelayingProxy implements AutoCloseable {
     }
   }
 
-  /** The host clients connect to: 127.0.0.1. */
+  /**
+   * The host clients connect to.
+   *
+   * @return the loopback address the proxy listens on, e.g. 127.0.0.1
+   */
   public String host() {
     return listener.getInetAddress().getHostAddress();
   }
 
-  /** The port clients connect to. */
+  /**
+   * The port clients connect to.
+   *
+   * @return the local port the proxy listens on
+   */
   public int port() {
     return listener.getLocalPort();
   }
 
-  /** Holds back every reply read from now on by {@code delay}; zero forwards them at once. */
+  /**
+   * Holds back every reply read from now on by {@code delay}; zero forwards them at once.
+   *
+   * @param delay how long to hold back each reply; zero or positive
+   * @throws IllegalArgumentException if {@code delay} is negative
+   */
   public void delayReplies(Duration delay) {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + delay);

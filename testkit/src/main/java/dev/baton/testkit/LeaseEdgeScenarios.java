@@ -36,9 +36,20 @@ public interface LeaseEdgeScenarios {
   /** Long enough never to run out during a scenario. */
   Duration LONG = Duration.ofSeconds(60);
 
-  /** The clients, names and timing of the suite. */
+  /**
+   * The clients, names and timing of the suite.
+   *
+   * @return the suite's clients; {@link LockProviderContract} supplies them
+   */
   ContractClients contractClients();
 
+  /**
+   * An extend to a shorter lease time shortens the store's grant too: the next client gets the
+   * name within the short lease plus the expiry grace, by then the first lease is no longer
+   * valid, and it cannot extend the next holder's grant.
+   *
+   * @throws Exception if the scenario fails unexpectedly
+   */
   @Test
   default void anExtendToAShorterTimeEndsTheGrantThenAndTheLeaseBeforeIt() throws Exception {
     ContractClients suite = contractClients();
@@ -57,6 +68,13 @@ public interface LeaseEdgeScenarios {
     assertTrue(taken.release());
   }
 
+  /**
+   * The holder's clock jumps past the deadline while an extend is on its way: extend either
+   * returns true with a valid, releasable lease and no onLost, or false with an invalid lease
+   * whose onLost ran once; either way the name is free again within the expiry grace.
+   *
+   * @throws Exception if the scenario fails unexpectedly
+   */
   @Test
   default void aRenewalThatComesBackAfterTheDeadlineNeverLeavesARenewedButLostLease() throws Exception {
     ContractClients suite = contractClients();
@@ -88,6 +106,13 @@ public interface LeaseEdgeScenarios {
     assertTrue(lostRuns.get() <= 1, "onLost ran " + lostRuns.get() + " times");
   }
 
+  /**
+   * A holder whose clock is frozen outlives its short leases while another client takes the
+   * names: its releases return false, never free the next holder's grants, and run each
+   * lease's onLost exactly once (whether the store or the resumed clock tells it).
+   *
+   * @throws Exception if the scenario fails unexpectedly
+   */
   @Test
   default void aHolderPausedPastItsLeaseRunsOnLostWhenItReleases() throws Exception {
     ContractClients suite = contractClients();
@@ -126,6 +151,13 @@ public interface LeaseEdgeScenarios {
     assertEquals(1, otherLostRuns.get(), "onLost must run once");
   }
 
+  /**
+   * While {@link LockProvider#tryAcquireAll} waits for its second name, its first lease runs out
+   * and a rival takes it: a group that is returned anyway is valid in full, holds a newer token
+   * than the rival's, and is held at the store; whatever the outcome, nothing stays held.
+   *
+   * @throws Exception if the scenario fails unexpectedly
+   */
   @Test
   default void aMultiNameGrantNeverContainsALeaseLostWhileWaiting() throws Exception {
     ContractClients suite = contractClients();
@@ -174,6 +206,13 @@ public interface LeaseEdgeScenarios {
     }
   }
 
+  /**
+   * Leases that are never released and run out (on the client's clock and at the store) are
+   * dropped by their client, so they can be garbage-collected, and their names are free to
+   * another client.
+   *
+   * @throws Exception if the scenario fails unexpectedly
+   */
   @Test
   default void leasesLeftToRunOutAreForgottenByTheirClient() throws Exception {
     ContractClients suite = contractClients();

@@ -69,15 +69,26 @@ public abstract class LockProviderContract implements LeaseEdgeScenarios, NameMa
    * A new client of the store under test, independent of every other client, whose local lease
    * deadlines ({@link Lease#isValid()}, {@link Lease#remaining()}) run on {@code ticker}. The
    * store keeps its own time: the suite freezes a client's ticker to play a paused holder.
+   *
+   * @param ticker the clock of the client's local lease deadlines
+   * @return a new provider; the suite closes the ones it gets through {@link #client(Ticker)}
    */
   protected abstract LockProvider newClient(Ticker ticker);
 
-  /** A new client on the system ticker. */
+  /**
+   * A new client on the system ticker, which the caller closes.
+   *
+   * @return a new provider from {@link #newClient(Ticker)}
+   */
   protected final LockProvider newClient() {
     return newClient(Ticker.system());
   }
 
-  /** A lease the suite lets run out; long enough that renewal at a third of it is reliable. */
+  /**
+   * A lease the suite lets run out; long enough that renewal at a third of it is reliable.
+   *
+   * @return the short lease time; 1 second unless overridden
+   */
   protected Duration shortLease() {
     return Duration.ofSeconds(1);
   }
@@ -85,17 +96,27 @@ public abstract class LockProviderContract implements LeaseEdgeScenarios, NameMa
   /**
    * How long after a lease's end the store may still hold the name (expiry granularity); the
    * suite waits at most this much extra for a name to become free.
+   *
+   * @return the store's expiry grace; 1 second unless overridden
    */
   protected Duration expiryGrace() {
     return Duration.ofSeconds(1);
   }
 
-  /** The median time from a release to the waiter's grant must stay below this. */
+  /**
+   * The median time from a release to the waiter's grant must stay below this.
+   *
+   * @return the wake-up bound; 200 ms unless overridden
+   */
   protected Duration wakeUpBound() {
     return Duration.ofMillis(200);
   }
 
-  /** Rounds per thread in the contention test (8 threads on 2 clients). */
+  /**
+   * Rounds per thread in the contention test (8 threads on 2 clients).
+   *
+   * @return the number of rounds; 200 unless overridden
+   */
   protected int contentionRounds() {
     return 200;
   }
@@ -114,12 +135,21 @@ public abstract class LockProviderContract implements LeaseEdgeScenarios, NameMa
     clients.clear();
   }
 
-  /** A client the suite closes after the test. */
+  /**
+   * A client on the system ticker that the suite closes after the test.
+   *
+   * @return a new provider from {@link #newClient(Ticker)}
+   */
   protected final LockProvider client() {
     return client(Ticker.system());
   }
 
-  /** A client on {@code ticker} that the suite closes after the test. */
+  /**
+   * A client on {@code ticker} that the suite closes after the test.
+   *
+   * @param ticker the clock of the client's local lease deadlines
+   * @return a new provider from {@link #newClient(Ticker)}
+   */
   protected final LockProvider client(Ticker ticker) {
     LockProvider client = newClient(ticker);
     clients.add(client);
@@ -132,7 +162,12 @@ public abstract class LockProviderContract implements LeaseEdgeScenarios, NameMa
     return client();
   }
 
-  /** A lock name unique to this test run. */
+  /**
+   * A lock name unique to this test run.
+   *
+   * @param suffix what tells this name from the test's other names
+   * @return the suite's per-test prefix (class, method, random id) followed by {@code suffix}
+   */
   protected final String name(String suffix) {
     return prefix + suffix;
   }
@@ -692,7 +727,11 @@ public abstract class LockProviderContract implements LeaseEdgeScenarios, NameMa
 
   // ---------------------------------------------------------------- helpers
 
-  /** Waiting budget for a name to be freed by an unrenewed short lease. */
+  /**
+   * Waiting budget for a name to be freed by an unrenewed short lease.
+   *
+   * @return {@link #shortLease()} plus {@link #expiryGrace()} plus 5 seconds
+   */
   protected final Duration expiryWait() {
     return shortLease().plus(expiryGrace()).plusSeconds(5);
   }
@@ -700,6 +739,12 @@ public abstract class LockProviderContract implements LeaseEdgeScenarios, NameMa
   /**
    * Starts every task at once on its own thread and waits for all of them, at most
    * {@code limit}; the first failure fails the test.
+   *
+   * @param tasks the tasks, each on a thread of its own
+   * @param limit how long to wait for all of them together
+   * @throws Exception the first task's exception, as an {@link ExecutionException}; an
+   *     {@link Error} (such as an assertion failure) is rethrown as is, and a time-out fails the
+   *     test
    */
   protected static void runTogether(List<Callable<Void>> tasks, Duration limit) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(tasks.size());

@@ -40,6 +40,8 @@ public interface NameMappingScenarios {
   /**
    * A new client of the store under test, independent of every other, closed by the suite
    * after the test (for {@link LockProviderContract}: its {@code client()}).
+   *
+   * @return a new provider, owned (and closed) by the suite
    */
   LockProvider nameMappingClient();
 

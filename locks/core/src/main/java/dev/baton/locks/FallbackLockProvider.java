@@ -199,17 +199,29 @@ public final class FallbackLockProvider implements LockProvider {
     }
   }
 
-  /** True while acquisitions go to the fallback. */
+  /**
+   * Whether acquisitions currently go to the fallback.
+   *
+   * @return true while acquisitions go to the fallback
+   */
   public boolean isOnFallback() {
     return onFallback.get();
   }
 
-  /** How many times this provider switched from the primary to the fallback. */
+  /**
+   * How many times this provider switched from the primary to the fallback.
+   *
+   * @return the number of switches to the fallback since the provider was built
+   */
   public long switchesToFallback() {
     return switchesToFallback.get();
   }
 
-  /** How many times this provider switched back to the primary. */
+  /**
+   * How many times this provider switched back to the primary.
+   *
+   * @return the number of switches back to the primary since the provider was built
+   */
   public long switchesToPrimary() {
     return switchesToPrimary.get();
   }

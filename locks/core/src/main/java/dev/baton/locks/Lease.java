@@ -16,7 +16,11 @@ import java.time.Duration;
  */
 public interface Lease extends AutoCloseable {
 
-  /** The name this lease holds. */
+  /**
+   * The name this lease holds.
+   *
+   * @return the lock name, as passed to the provider
+   */
   String name();
 
   /**
@@ -24,12 +28,16 @@ public interface Lease extends AutoCloseable {
    * name by the same store, across releases and expiries. Always positive. A
    * {@link FallbackLockProvider}'s leases carry its own tokens: strictly greater than every token
    * that provider handed out before for this name, whichever of its stores granted either.
+   *
+   * @return the fencing token, always positive
    */
   long fencingToken();
 
   /**
    * Which store granted this lease, e.g. {@code "local"} or {@code "redis"}; with a
    * {@link FallbackLockProvider} this tells a primary grant from a fallback one.
+   *
+   * @return the store name of the provider that granted this lease
    */
   String store();
 
@@ -39,10 +47,16 @@ public interface Lease extends AutoCloseable {
    * for clock drift), never after: the deadline follows the last store operation that
    * succeeded, and while an extend is on its way it is the earlier of the old and the new one.
    * Once false, it never turns true again.
+   *
+   * @return true while the lease is held and its local deadline has not passed
    */
   boolean isValid();
 
-  /** A local estimate of the time left, {@link Duration#ZERO} once the lease is not valid. */
+  /**
+   * A local estimate of the time left, without a network call.
+   *
+   * @return the time until the local deadline, {@link Duration#ZERO} once the lease is not valid
+   */
   Duration remaining();
 
   /**
@@ -54,6 +68,7 @@ public interface Lease extends AutoCloseable {
    * if it is still this lease's. A renewal the store confirms only after the deadline passed is
    * undone at the store in the same way. So "true" always means valid, and releasable.
    *
+   * @param leaseTime the new lease time, counted from now; must be positive
    * @return true if extended; false if released, lost, or the store could not be reached (the
    *     lease then keeps its old deadline, or the new one if that is earlier, and is reported
    *     lost if it passes)
@@ -79,6 +94,7 @@ public interface Lease extends AutoCloseable {
    * thread. Actions
    * must not block for long; an exception they throw is logged.
    *
+   * @param action what to run on loss; not null
    * @return this lease
    */
   Lease onLost(Runnable action);

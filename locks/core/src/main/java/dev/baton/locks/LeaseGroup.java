@@ -105,12 +105,22 @@ public final class LeaseGroup implements AutoCloseable {
     }
   }
 
-  /** The leases, one per distinct name, in the order they were taken. */
+  /**
+   * The leases, one per distinct name, in the order they were taken.
+   *
+   * @return an unmodifiable list of the leases
+   */
   public List<Lease> leases() {
     return leases;
   }
 
-  /** The lease of {@code name}. */
+  /**
+   * The lease of {@code name}.
+   *
+   * @param name one of the names of this group
+   * @return the lease of that name
+   * @throws IllegalArgumentException if the group holds no lease of {@code name}
+   */
   public Lease lease(String name) {
     for (Lease lease : leases) {
       if (lease.name().equals(name)) {
@@ -120,7 +130,11 @@ public final class LeaseGroup implements AutoCloseable {
     throw new IllegalArgumentException("no lease for name in this group: " + name);
   }
 
-  /** True while every lease of the group is valid (a local answer, as {@link Lease#isValid}). */
+  /**
+   * Whether every lease of the group is still valid: a local answer, as {@link Lease#isValid}.
+   *
+   * @return true while every lease of the group is valid
+   */
   public boolean isValid() {
     for (Lease lease : leases) {
       if (!lease.isValid()) {
@@ -130,13 +144,23 @@ public final class LeaseGroup implements AutoCloseable {
     return true;
   }
 
-  /** Renews every lease in the background, as {@link Lease#keepAlive}. */
+  /**
+   * Renews every lease in the background, as {@link Lease#keepAlive}.
+   *
+   * @return this group
+   */
   public LeaseGroup keepAlive() {
     leases.forEach(Lease::keepAlive);
     return this;
   }
 
-  /** Runs {@code action} once if any lease of the group is lost before it is released. */
+  /**
+   * Runs {@code action} once if any lease of the group is lost before it is released, on the
+   * thread that notices the loss, as {@link Lease#onLost}.
+   *
+   * @param action what to run on the first loss; not null
+   * @return this group
+   */
   public LeaseGroup onLost(Runnable action) {
     Objects.requireNonNull(action, "action");
     AtomicBoolean ran = new AtomicBoolean();

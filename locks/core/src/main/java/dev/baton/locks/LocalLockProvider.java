@@ -34,12 +34,20 @@ public final class LocalLockProvider extends AbstractLockProvider {
     this.lockStore = builder.store;
   }
 
-  /** A provider on the JVM-wide store. */
+  /**
+   * A provider on the JVM-wide store, with the default settings.
+   *
+   * @return a new provider on {@link LocalLockStore#jvm()}; close it when done
+   */
   public static LocalLockProvider create() {
     return builder().build();
   }
 
-  /** A builder, by default on the JVM-wide store. */
+  /**
+   * A builder, by default on the JVM-wide store.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -108,12 +116,23 @@ public final class LocalLockProvider extends AbstractLockProvider {
       super("local");
     }
 
-    /** The store to use; by default {@link LocalLockStore#jvm()}. */
+    /**
+     * The store to use; by default {@link LocalLockStore#jvm()}. The ticker defaults to this
+     * store's.
+     *
+     * @param store the store whose grants the provider shares; not null
+     * @return this builder
+     */
     public Builder store(LocalLockStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
+    /**
+     * Builds the provider.
+     *
+     * @return a new provider on the configured store; close it when done
+     */
     public LocalLockProvider build() {
       return new LocalLockProvider(this);
     }

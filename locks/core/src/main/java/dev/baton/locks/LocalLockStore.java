@@ -38,17 +38,30 @@ public final class LocalLockStore {
     this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
   }
 
-  /** The store shared by every {@link LocalLockProvider#create()} in this JVM. */
+  /**
+   * The store shared by every {@link LocalLockProvider#create()} in this JVM.
+   *
+   * @return the JVM-wide store, on the system clock
+   */
   public static LocalLockStore jvm() {
     return JVM;
   }
 
-  /** A new, isolated store on the system clock. */
+  /**
+   * A new, isolated store on the system clock.
+   *
+   * @return a store that shares no grants with any other
+   */
   public static LocalLockStore create() {
     return new LocalLockStore(Ticker.system(), Clock.systemUTC());
   }
 
-  /** A new, isolated store whose lease times run on {@code ticker}. */
+  /**
+   * A new, isolated store whose lease times run on {@code ticker}.
+   *
+   * @param ticker the clock of lease deadlines, e.g. a test's controllable one; not null
+   * @return a store that shares no grants with any other
+   */
   public static LocalLockStore create(Ticker ticker) {
     return new LocalLockStore(ticker, Clock.systemUTC());
   }

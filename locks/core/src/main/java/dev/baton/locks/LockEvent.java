@@ -15,11 +15,13 @@ import java.util.Objects;
  * @param waited how long the caller waited; {@link Duration#ZERO} where it did not wait
  * @param cause the failure behind a {@link Type#STORE_DOWN} or {@link Type#LOST} event, or
  *     null
+ *
+ * <p>Immutable and thread-safe (the {@code cause}, if any, is shared as is).
  */
 public record LockEvent(
     Type type, String name, String store, long fencingToken, Duration waited, Throwable cause) {
 
-  /** The kinds of event. */
+  /** The kinds of event. Thread-safe, as every enum. */
   public enum Type {
     /** A lease was granted. */
     ACQUIRED,
@@ -35,6 +37,18 @@ public record LockEvent(
     STORE_DOWN
   }
 
+  /**
+   * Creates an event, checking that the required components are there.
+   *
+   * @param type what happened; not null
+   * @param name the lock name; not null
+   * @param store which store; not null
+   * @param fencingToken the token of the lease involved, or 0
+   * @param waited how long the caller waited; not null
+   * @param cause the failure behind the event, or null
+   * @throws NullPointerException if {@code type}, {@code name}, {@code store} or {@code waited}
+   *     is null
+   */
   public LockEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(name, "name");

@@ -10,5 +10,10 @@ package dev.baton.locks;
 @FunctionalInterface
 public interface LockListener {
 
+  /**
+   * Receives one event, on the thread where it happened.
+   *
+   * @param event what happened; never null
+   */
   void onEvent(LockEvent event);
 }

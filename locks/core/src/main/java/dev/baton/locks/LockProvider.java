@@ -35,6 +35,8 @@ public interface LockProvider extends AutoCloseable {
   /**
    * Makes one attempt to acquire {@code name} for {@code leaseTime}, without waiting.
    *
+   * @param name the lock name: 1 to 1024 characters, not blank
+   * @param leaseTime how long the lease lasts unless extended or released; positive
    * @return the lease, or empty if another holder has the name
    * @throws LockUnavailableException if the store cannot be reached
    */
@@ -45,6 +47,8 @@ public interface LockProvider extends AutoCloseable {
    * holder to release it or for its lease to run out. A waiter that gives up (time-out or
    * interrupt) leaves nothing behind that could be granted to it later.
    *
+   * @param name the lock name: 1 to 1024 characters, not blank
+   * @param leaseTime how long the lease lasts once granted, unless extended or released; positive
    * @param maxWait how long to wait; {@link Duration#ZERO} makes a single attempt
    * @return the lease, or empty if the name did not become free within {@code maxWait}
    * @throws InterruptedException if the calling thread is interrupted while waiting
@@ -56,6 +60,9 @@ public interface LockProvider extends AutoCloseable {
   /**
    * Acquires {@code name} for {@code leaseTime}, waiting as long as it takes.
    *
+   * @param name the lock name: 1 to 1024 characters, not blank
+   * @param leaseTime how long the lease lasts once granted, unless extended or released; positive
+   * @return the lease, never null
    * @throws InterruptedException if the calling thread is interrupted while waiting
    * @throws LockUnavailableException if the store cannot be reached
    */
@@ -71,6 +78,8 @@ public interface LockProvider extends AutoCloseable {
    * and the set is tried again while {@code maxWait} lasts. A returned group is valid in full.
    *
    * @param names one or more names; duplicates are taken once
+   * @param leaseTime how long each lease lasts once all are held; positive
+   * @param maxWait how long to wait in total, zero or positive
    * @return a group holding one lease per distinct name, or empty if some name stayed taken
    * @throws InterruptedException if interrupted while waiting (nothing is left held)
    * @throws LockUnavailableException if the store cannot be reached, also while extending the

@@ -9,10 +9,18 @@ package dev.baton.locks;
 @FunctionalInterface
 public interface Ticker {
 
-  /** Nanoseconds since an arbitrary, fixed origin. */
+  /**
+   * Reads the ticker.
+   *
+   * @return nanoseconds since an arbitrary, fixed origin
+   */
   long read();
 
-  /** The system's monotonic clock. */
+  /**
+   * The system's monotonic clock.
+   *
+   * @return a ticker reading {@link System#nanoTime()}
+   */
   static Ticker system() {
     return System::nanoTime;
   }

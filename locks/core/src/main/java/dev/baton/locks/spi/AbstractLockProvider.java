@@ -81,6 +81,8 @@ public abstract class AbstractLockProvider implements LockProvider {
   /**
    * One attempt at the store, without waiting.
    *
+   * @param name the lock name, already checked
+   * @param leaseTime the lease time, already checked
    * @param start the {@link #ticker()} reading taken before the request, to pass to the lease
    * @return the new lease, or empty if the name is held
    * @throws LockUnavailableException if the store cannot be reached
@@ -95,7 +97,12 @@ public abstract class AbstractLockProvider implements LockProvider {
    * store. Called after an attempt found the name held; wakes and throws
    * {@link IllegalStateException} if the provider is closed meanwhile.
    *
+   * @param name the lock name, already checked
+   * @param leaseTime the lease time, already checked
+   * @param deadline when to give up, on the {@link System#nanoTime()} scale
    * @return the new lease, or empty at the deadline
+   * @throws InterruptedException if the waiting thread is interrupted; nothing is left behind
+   * @throws LockUnavailableException if the store cannot be reached
    */
   protected abstract Optional<? extends AbstractLease> doAwait(
       String name, Duration leaseTime, long deadline) throws InterruptedException;
@@ -237,7 +244,11 @@ public abstract class AbstractLockProvider implements LockProvider {
     }
   }
 
-  /** True once {@link #close()} has begun. */
+  /**
+   * Whether {@link #close()} has begun.
+   *
+   * @return true once {@link #close()} has begun
+   */
   protected final boolean isClosed() {
     return closed;
   }
@@ -249,22 +260,38 @@ public abstract class AbstractLockProvider implements LockProvider {
     }
   }
 
-  /** The exception waiters throw when the provider is closed under them. */
+  /**
+   * The exception waiters throw when the provider is closed under them.
+   *
+   * @return a new exception naming the store
+   */
   protected final IllegalStateException closedException() {
     return new IllegalStateException("the " + store + " lock provider is closed");
   }
 
-  /** The store's name, as in {@link Lease#store()}. */
+  /**
+   * The store's name, as in {@link Lease#store()}.
+   *
+   * @return the store name of this provider's leases and events
+   */
   protected final String store() {
     return store;
   }
 
-  /** The clock of local lease deadlines. */
+  /**
+   * The clock of local lease deadlines.
+   *
+   * @return the ticker given to the builder, or the backend's default
+   */
   protected final Ticker ticker() {
     return ticker;
   }
 
-  /** A scheduler for the backend's own periodic work; stopped by {@link #close()}. */
+  /**
+   * A scheduler for the backend's own periodic work; stopped by {@link #close()}.
+   *
+   * @return this provider's scheduler (two daemon threads); tasks on it must not block for long
+   */
   protected final ScheduledExecutorService scheduler() {
     return scheduler;
   }
@@ -281,6 +308,8 @@ public abstract class AbstractLockProvider implements LockProvider {
   /**
    * The number of leases granted by this provider and not yet released, lost or run out. Leases
    * whose deadline passed are forgotten first.
+   *
+   * @return the number of leases this provider still holds
    */
   protected final int heldCount() {
     forgetExpired();

@@ -41,7 +41,13 @@ public final class LateGrantReleases {
   /** Releases under way at once, per instance. */
   static final int MAX_PENDING = 256;
 
-  /** An owner-checked release of one attempt's possible grant. */
+  /**
+   * An owner-checked release of one attempt's possible grant.
+   *
+   * <p>Called on a scheduler thread of the provider, not the thread that made the attempt, and
+   * possibly several times (one try at a time, never concurrently with itself), so it must be
+   * safe to call again after a failure and must not rely on the caller's thread.
+   */
   @FunctionalInterface
   public interface Release {
     /**
@@ -95,7 +101,11 @@ public final class LateGrantReleases {
     submit(new Task(name, end, release), 0);
   }
 
-  /** Releases begun and not yet finished. */
+  /**
+   * Releases begun and not yet finished.
+   *
+   * @return the number of background releases still pending
+   */
   public int pending() {
     return pending.get();
   }

@@ -26,7 +26,14 @@ public abstract class LockProviderBuilder<B extends LockProviderBuilder<B>> {
     this.storeName = defaultStoreName;
   }
 
-  /** The name reported by {@link Lease#store()} and in events. */
+  /**
+   * The name reported by {@link Lease#store()} and in events; by default the backend's own
+   * (e.g. {@code "redis"}).
+   *
+   * @param storeName the store name; not blank
+   * @return this builder
+   * @throws IllegalArgumentException if {@code storeName} is blank
+   */
   public final B storeName(String storeName) {
     Objects.requireNonNull(storeName, "storeName must not be null");
     if (storeName.isBlank()) {
@@ -40,13 +47,21 @@ public abstract class LockProviderBuilder<B extends LockProviderBuilder<B>> {
   /**
    * The clock of this provider's local lease deadlines ({@link Lease#isValid()},
    * {@link Lease#remaining()}); by default the system's. The store keeps its own time.
+   *
+   * @param ticker the ticker; not null
+   * @return this builder
    */
   public final B ticker(Ticker ticker) {
     this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
     return self();
   }
 
-  /** Adds a listener for this provider's events. */
+  /**
+   * Adds a listener for this provider's events; listeners are called in the order added.
+   *
+   * @param listener the listener; not null
+   * @return this builder
+   */
   public final B listener(LockListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     return self();
@@ -55,6 +70,8 @@ public abstract class LockProviderBuilder<B extends LockProviderBuilder<B>> {
   /**
    * Replaces the default store name, unless the caller set one with {@link #storeName}: for a
    * backend that learns which store it talks to only when it builds, e.g. which database.
+   *
+   * @param storeName the store name to report; not null
    */
   protected final void defaultStoreName(String storeName) {
     if (!storeNameSet) {

@@ -118,13 +118,21 @@ public final class EtcdLockProvider extends AbstractLockProvider {
    * {@code https://} for TLS with the JVM's trust store), with default settings. Give every
    * member's endpoint, so the client can move to another member when one fails.
    *
+   * @param endpoints one or more endpoint URIs of the cluster's members
+   * @return a new provider that owns its client; close it when done
    * @throws IllegalArgumentException if no endpoint is given or one is not an etcd endpoint
    */
   public static EtcdLockProvider create(String... endpoints) {
     return builder(endpoints).build();
   }
 
-  /** A builder for a provider that creates, and closes, its own client for {@code endpoints}. */
+  /**
+   * A builder for a provider that creates, and closes, its own client for {@code endpoints}.
+   *
+   * @param endpoints one or more endpoint URIs, as for {@link #create(String...)}
+   * @return a new builder
+   * @throws IllegalArgumentException if no endpoint is given or one is not an etcd endpoint
+   */
   public static Builder builder(String... endpoints) {
     return new Builder(parse(endpoints), null);
   }
@@ -133,6 +141,9 @@ public final class EtcdLockProvider extends AbstractLockProvider {
    * A builder for a provider on an existing jetcd client, e.g. one with client certificates or a
    * custom trust store. The caller keeps ownership: closing the provider does not close the
    * client. The provider's {@linkplain Builder#timeout timeout} still bounds every call.
+   *
+   * @param client the client to use; not null, and left open by {@link #close()}
+   * @return a new builder
    */
   public static Builder builder(Client client) {
     return new Builder(null, Objects.requireNonNull(client, "client must not be null"));
@@ -668,6 +679,12 @@ public final class EtcdLockProvider extends AbstractLockProvider {
      * Authenticates as {@code user} (etcd's auth must be enabled, and the user's role must
      * allow read and write on the namespace). Only for a provider built from endpoints; an
      * existing {@link Client} brings its own credentials.
+     *
+     * @param user the etcd user name; not blank
+     * @param password the user's password; not null
+     * @return this builder
+     * @throws IllegalArgumentException if {@code user} is blank
+     * @throws IllegalStateException if the builder was made for an existing {@link Client}
      */
     public Builder user(String user, String password) {
       Objects.requireNonNull(user, "user must not be null");
@@ -687,6 +704,10 @@ public final class EtcdLockProvider extends AbstractLockProvider {
      * The prefix of every key; by default {@code "baton/lock/"}. Providers that must exclude
      * each other use the same namespace. End it with '/' and do not nest one provider's
      * namespace inside another's.
+     *
+     * @param namespace the key prefix; not empty
+     * @return this builder
+     * @throws IllegalArgumentException if {@code namespace} is empty
      */
     public Builder namespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace must not be null");
@@ -701,6 +722,10 @@ public final class EtcdLockProvider extends AbstractLockProvider {
      * The longest any etcd call may take, and the connect timeout of the client this provider
      * creates; by default 3 seconds. An acquisition against an unreachable or stalled etcd
      * throws {@link LockUnavailableException} after about this long.
+     *
+     * @param timeout the timeout; positive and below 24 days
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is out of range
      */
     public Builder timeout(Duration timeout) {
       this.timeout = LockArguments.checkTimeout("timeout", timeout);
@@ -710,6 +735,9 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     /**
      * Builds the provider. With endpoints it creates its client; it does not connect yet, so an
      * unreachable etcd shows as {@link LockUnavailableException} on the first acquisition.
+     *
+     * @return a new provider; close it when done
+     * @throws LockException if TLS cannot be set up for {@code https://} endpoints
      */
     public EtcdLockProvider build() {
       if (client != null) {

@@ -44,7 +44,10 @@ import javax.sql.DataSource;
  * transaction, see {@link JdbcLocks}. Thread-safe.
  */
 public final class JdbcLockProvider extends AbstractLockProvider {
-  /** How a provider locks; {@link #AUTO} picks from the database's product name. */
+  /**
+   * How a provider locks; {@link #AUTO} picks from the database's product name. Thread-safe, as
+   * every enum.
+   */
   public enum Strategy {
     /** PostgreSQL for PostgreSQL, MySQL/MariaDB for those, the lock table for the rest. */
     AUTO,
@@ -75,17 +78,34 @@ public final class JdbcLockProvider extends AbstractLockProvider {
     };
   }
 
-  /** A provider with the strategy for the database behind {@code dataSource}, and defaults. */
+  /**
+   * A provider with the strategy for the database behind {@code dataSource}, and defaults.
+   * Connects once to read the database's product name, as {@link Builder#build()}.
+   *
+   * @param dataSource where the provider takes its connections; not null
+   * @return a new provider; close it when done (the data source stays open)
+   * @throws LockUnavailableException if the database cannot be reached
+   * @throws LockException if the database refuses what the strategy needs
+   */
   public static JdbcLockProvider create(DataSource dataSource) {
     return builder(dataSource).build();
   }
 
-  /** A builder for a provider over {@code dataSource}. */
+  /**
+   * A builder for a provider over {@code dataSource}.
+   *
+   * @param dataSource where the provider takes its connections; not null
+   * @return a new builder
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(Objects.requireNonNull(dataSource, "dataSource must not be null"));
   }
 
-  /** The strategy in use (never {@link Strategy#AUTO}). */
+  /**
+   * The strategy in use.
+   *
+   * @return the strategy chosen at build time, never {@link Strategy#AUTO}
+   */
   public Strategy strategy() {
     return strategy;
   }
@@ -102,10 +122,14 @@ public final class JdbcLockProvider extends AbstractLockProvider {
    * The connection is the caller's, to the same database, with auto-commit off; it does not
    * come from, or count against, the provider's sessions.
    *
+   * @param connection the caller's connection, with auto-commit off; not null
+   * @param name the lock name: 1 to 1024 characters, not blank
+   * @param maxWait how long to wait for the name, zero or positive
    * @return the fencing token, or empty if the name stayed held for {@code maxWait}
-   * @throws IllegalStateException if the connection is in auto-commit mode
+   * @throws IllegalStateException if the connection is in auto-commit mode, or the provider is
+   *     closed
    * @throws IllegalArgumentException if the connection is to another kind of database than the
-   *     provider's strategy needs
+   *     provider's strategy needs, or {@code name} or {@code maxWait} is invalid
    * @throws LockException if the database fails the statement
    */
   public OptionalLong lockInTransaction(Connection connection, String name, Duration maxWait) {
@@ -206,7 +230,12 @@ public final class JdbcLockProvider extends AbstractLockProvider {
       this.dataSource = dataSource;
     }
 
-    /** How to lock; by default {@link Strategy#AUTO}. */
+    /**
+     * How to lock; by default {@link Strategy#AUTO}.
+     *
+     * @param strategy the strategy; not null
+     * @return this builder
+     */
     public Builder strategy(Strategy strategy) {
       this.strategy = Objects.requireNonNull(strategy, "strategy must not be null");
       return this;
@@ -216,6 +245,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * Hashed together with every name, so providers with different namespaces never exclude
      * each other on the same database; by default {@code "baton"}. Providers that must exclude
      * each other use the same namespace.
+     *
+     * @param namespace the namespace; not empty, without NUL characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code namespace} is empty or contains NUL
      */
     public Builder namespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace must not be null");
@@ -230,6 +263,11 @@ public final class JdbcLockProvider extends AbstractLockProvider {
     /**
      * The lock table: the leases of {@link Strategy#LOCK_TABLE}, and the fencing counters of
      * MySQL/MariaDB; by default {@code baton_lock}. A plain or schema-qualified SQL identifier.
+     *
+     * @param lockTable the table name
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lockTable} is not a plain or schema-qualified
+     *     SQL identifier
      */
     public Builder lockTable(String lockTable) {
       this.lockTable = Schema.checkIdentifier("lockTable", lockTable);
@@ -239,6 +277,11 @@ public final class JdbcLockProvider extends AbstractLockProvider {
     /**
      * The sequence of fencing tokens on PostgreSQL and MariaDB (10.3+); by default
      * {@code baton_lock_token}.
+     *
+     * @param tokenSequence the sequence name
+     * @return this builder
+     * @throws IllegalArgumentException if {@code tokenSequence} is not a plain or
+     *     schema-qualified SQL identifier
      */
     public Builder tokenSequence(String tokenSequence) {
       this.tokenSequence = Schema.checkIdentifier("tokenSequence", tokenSequence);
@@ -248,6 +291,9 @@ public final class JdbcLockProvider extends AbstractLockProvider {
     /**
      * Whether {@link #build()} creates the lock table or token sequence when missing; by default
      * true. Without it, the objects must exist (the README has their DDL).
+     *
+     * @param createSchema whether to create missing schema objects
+     * @return this builder
      */
     public Builder createSchema(boolean createSchema) {
       this.createSchema = createSchema;
@@ -258,6 +304,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * For {@link Strategy#LOCK_TABLE} on a database Baton does not know: an SQL expression for
      * the database's current time in milliseconds since the epoch, as a BIGINT. Known:
      * PostgreSQL, MySQL, MariaDB and H2.
+     *
+     * @param sqlExpression the SQL expression, e.g. {@code CAST(... AS BIGINT)}; not blank
+     * @return this builder
+     * @throws IllegalArgumentException if {@code sqlExpression} is blank
      */
     public Builder databaseClock(String sqlExpression) {
       Objects.requireNonNull(sqlExpression, "databaseClock must not be null");
@@ -272,6 +322,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * The longest opening a connection or one statement may take; by default 5 seconds. An
      * acquisition against an unreachable or stalled database throws
      * {@link LockUnavailableException} after about this long.
+     *
+     * @param timeout the timeout; positive and below 24 days
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is out of range
      */
     public Builder timeout(Duration timeout) {
       this.timeout = LockArguments.checkTimeout("timeout", timeout);
@@ -282,6 +336,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * PostgreSQL and MySQL/MariaDB: how many connections hold this provider's leases (each holds
      * any number); by default 2. Waiters use further connections of their own while they wait
      * in the database's lock queue.
+     *
+     * @param sessions the number of lease-holding connections, 1 to 64
+     * @return this builder
+     * @throws IllegalArgumentException if {@code sessions} is outside [1, 64]
      */
     public Builder sessions(int sessions) {
       if (sessions < 1 || sessions > 64) {
@@ -295,6 +353,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * PostgreSQL and MySQL/MariaDB: how often a connection that holds leases is checked; by
      * default every 2 seconds. A connection found dead (or moved to another server session)
      * marks its leases lost.
+     *
+     * @param heartbeat the check interval; positive and below 24 days
+     * @return this builder
+     * @throws IllegalArgumentException if {@code heartbeat} is out of range
      */
     public Builder heartbeat(Duration heartbeat) {
       this.heartbeat = LockArguments.checkTimeout("heartbeat", heartbeat);
@@ -305,6 +367,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * {@link Strategy#LOCK_TABLE}: the longest pause between two attempts of a waiter, which
      * polls with a jittered backoff from 2 ms up to this; by default 50 ms. A release by the same
      * provider wakes its waiters at once.
+     *
+     * @param pollInterval the longest pause; positive and below 24 days
+     * @return this builder
+     * @throws IllegalArgumentException if {@code pollInterval} is out of range
      */
     public Builder pollInterval(Duration pollInterval) {
       this.pollInterval = LockArguments.checkTimeout("pollInterval", pollInterval);
@@ -316,6 +382,9 @@ public final class JdbcLockProvider extends AbstractLockProvider {
      * and the SQL dialect) and, unless {@link #createSchema(boolean) createSchema(false)},
      * creates the lock table or sequence if missing.
      *
+     * @return a new provider; close it when done (the data source stays open)
+     * @throws IllegalStateException if the chosen {@link #strategy(Strategy) strategy} is a
+     *     database's own lock and the database is another kind (use {@link Strategy#LOCK_TABLE})
      * @throws LockUnavailableException if the database cannot be reached
      * @throws LockException if it refuses to create what the strategy needs, or for
      *     {@link Strategy#MYSQL_GET_LOCK} on a server whose {@code GET_LOCK} holds one lock

@@ -55,10 +55,16 @@ public final class JdbcLocks {
    * Locks {@code name} until the end of the connection's current transaction, waiting up to
    * {@code maxWait} (zero: one attempt).
    *
+   * @param connection the caller's connection, with auto-commit off; not null
+   * @param name the lock name: 1 to 1024 characters, not blank
+   * @param maxWait how long to wait for the name, zero or positive
    * @return the fencing token, or empty if the name stayed held for {@code maxWait}
+   * @throws IllegalArgumentException if {@code name} or {@code maxWait} is invalid
    * @throws IllegalStateException if the connection is in auto-commit mode
    * @throws LockException if the database fails the statement (the caller's transaction may
-   *     then be rolled back by the database, e.g. on a deadlock)
+   *     then be rolled back by the database, e.g. on a deadlock), or if the thread is interrupted
+   *     while polling the lock table; a {@link dev.baton.locks.LockUnavailableException} if the
+   *     database cannot be reached
    */
   public static OptionalLong lockInTransaction(Connection connection, String name, Duration maxWait) {
     return lock(connection, name, maxWait, null, null);

@@ -18,6 +18,9 @@ import redis.clients.jedis.util.JedisURIHelper;
  * URI checks, password redaction, TLS with host-name verification, authentication and pool
  * limits. {@link RedisLockProvider} and {@code RedisCacheStore} (baton-cache-redis) use it;
  * applications normally do not need it.
+ *
+ * <p>Stateless and thread-safe; the clients it creates are Jedis pooled clients, which are
+ * thread-safe too.
  */
 public final class RedisClients {
   private RedisClients() {}
@@ -25,6 +28,9 @@ public final class RedisClients {
   /**
    * Parses {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}.
    *
+   * @param uri the URI text; not null
+   * @return the parsed URI, with its scheme, host and port checked
+   * @throws NullPointerException if {@code uri} is null
    * @throws IllegalArgumentException naming the URI, without its password, if it is not one
    */
   public static URI parse(String uri) {
@@ -44,7 +50,13 @@ public final class RedisClients {
     return parsed;
   }
 
-  /** Checks a client's pool size: at least 2 (one connection is kept for a subscription). */
+  /**
+   * Checks a client's pool size: at least 2 (one connection is kept for a subscription).
+   *
+   * @param maxConnections the pool size to check
+   * @return {@code maxConnections}, unchanged
+   * @throws IllegalArgumentException if {@code maxConnections} is below 2
+   */
   public static int checkMaxConnections(int maxConnections) {
     if (maxConnections < 2) {
       throw new IllegalArgumentException("maxConnections must be at least 2: " + maxConnections);
@@ -52,7 +64,12 @@ public final class RedisClients {
     return maxConnections;
   }
 
-  /** The URI with its password replaced by {@code ***}, for messages and logs. */
+  /**
+   * The URI with its password replaced by {@code ***}, for messages and logs.
+   *
+   * @param uri the URI text, which need not be valid; not null
+   * @return the same text with any {@code user:password@} part's password masked
+   */
   public static String redact(String uri) {
     return uri.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
   }
@@ -64,7 +81,14 @@ public final class RedisClients {
    * replace the JVM's defaults); the server's host name is always verified. The URI's user and
    * password, if any, authenticate each connection.
    *
+   * @param uri a URI checked by {@link #parse}
+   * @param timeout the connect, command and pool-wait timeout; positive and below 24 days, as
+   *     {@link dev.baton.locks.spi.LockArguments#checkTimeout} checks (not checked here)
+   * @param maxConnections the pool size, as {@link #checkMaxConnections} checks (not checked here)
    * @param tls the TLS context, or {@code null} for the JVM's default (and TLS only for rediss)
+   * @param clientName the name the connections give themselves ({@code CLIENT SETNAME}), or
+   *     {@code null} for none
+   * @return a new pooled client; its caller closes it
    */
   public static UnifiedJedis create(URI uri, Duration timeout, int maxConnections, SSLContext tls,
       String clientName) {

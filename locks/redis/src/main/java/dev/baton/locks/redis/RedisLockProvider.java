@@ -62,13 +62,21 @@ public final class RedisLockProvider extends AbstractLockProvider {
    * {@code rediss://} for TLS (the JVM's trust store), with optional {@code user:password@}
    * (ACL) or {@code :password@} (requirepass) and a database number as the path.
    *
+   * @param uri the Redis URI
+   * @return a new provider that owns its client; close it when done
    * @throws IllegalArgumentException if the URI is not a Redis URI
    */
   public static RedisLockProvider create(String uri) {
     return builder(uri).build();
   }
 
-  /** A builder for a provider that creates, and closes, its own client for {@code uri}. */
+  /**
+   * A builder for a provider that creates, and closes, its own client for {@code uri}.
+   *
+   * @param uri the Redis URI, as for {@link #create(String)}
+   * @return a new builder
+   * @throws IllegalArgumentException if the URI is not a Redis URI
+   */
   public static Builder builder(String uri) {
     return new Builder(RedisClients.parse(uri), null);
   }
@@ -78,6 +86,9 @@ public final class RedisLockProvider extends AbstractLockProvider {
    * {@link UnifiedJedis}). The caller keeps ownership: closing the provider does not close the
    * client, and the client's own timeouts apply. The provider keeps one of its connections for
    * the release subscription.
+   *
+   * @param client the client to use; not null, and left open by {@link #close()}
+   * @return a new builder
    */
   public static Builder builder(UnifiedJedis client) {
     return new Builder(null, Objects.requireNonNull(client, "client"));
@@ -306,6 +317,10 @@ public final class RedisLockProvider extends AbstractLockProvider {
      * The prefix of every key and of the release channel; by default {@code "baton:lock:"}.
      * Providers that must exclude each other use the same prefix. It must not contain '{' or
      * '}', which would break the hash tag of the keys.
+     *
+     * @param keyPrefix the key prefix; not null, may be empty
+     * @return this builder
+     * @throws IllegalArgumentException if {@code keyPrefix} contains '{' or '}'
      */
     public Builder keyPrefix(String keyPrefix) {
       Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
@@ -321,6 +336,10 @@ public final class RedisLockProvider extends AbstractLockProvider {
      * 2 seconds. An acquisition against an unreachable or stalled Redis throws
      * {@link LockUnavailableException} after about this long. Not used with
      * {@link #builder(UnifiedJedis)}, whose client brings its own timeouts.
+     *
+     * @param timeout the timeout; positive and below 24 days
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is out of range
      */
     public Builder timeout(Duration timeout) {
       this.timeout = LockArguments.checkTimeout("timeout", timeout);
@@ -329,7 +348,12 @@ public final class RedisLockProvider extends AbstractLockProvider {
 
     /**
      * The most connections the created client opens (one is kept for the release
-     * subscription); by default 16. Waiters do not hold connections.
+     * subscription); by default 16. Waiters do not hold connections. Not used with
+     * {@link #builder(UnifiedJedis)}.
+     *
+     * @param maxConnections the pool size; at least 2
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxConnections} is below 2
      */
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = RedisClients.checkMaxConnections(maxConnections);
@@ -340,7 +364,10 @@ public final class RedisLockProvider extends AbstractLockProvider {
      * Speaks TLS with the certificates this context trusts (and presents, for client
      * authentication), instead of the JVM's default trust store. Implies TLS even for a
      * {@code redis://} URI. The server's certificate must name the host of the URI: host names
-     * are verified.
+     * are verified. Not used with {@link #builder(UnifiedJedis)}, whose client brings its own.
+     *
+     * @param context the TLS context; not null
+     * @return this builder
      */
     public Builder tls(SSLContext context) {
       this.tls = Objects.requireNonNull(context, "context must not be null");
@@ -350,6 +377,8 @@ public final class RedisLockProvider extends AbstractLockProvider {
     /**
      * Builds the provider. With a URI it creates its client; it does not connect yet, so an
      * unreachable Redis shows as {@link LockUnavailableException} on the first acquisition.
+     *
+     * @return a new provider; close it when done
      */
     public RedisLockProvider build() {
       if (client != null) {
