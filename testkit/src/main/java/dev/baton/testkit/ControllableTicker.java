@@ -14,11 +14,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ControllableTicker implements Ticker {
   private final AtomicLong offset = new AtomicLong();
+
   /** The frozen reading, or {@code null} while running. */
   private final AtomicReference<Long> frozenAt = new AtomicReference<>();
   private final AtomicReference<Jump> jump = new AtomicReference<>();
 
   private record Jump(Thread thread, long nanos) {}
+
+  /** A ticker that runs with the system's monotonic clock until it is frozen, moved or made to jump. */
+  public ControllableTicker() {}
 
   @Override
   public long read() {

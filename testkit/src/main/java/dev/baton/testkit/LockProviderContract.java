@@ -62,6 +62,9 @@ import org.junit.jupiter.api.Timeout;
 public abstract class LockProviderContract implements LeaseEdgeScenarios, NameMappingScenarios {
   private static final Duration LONG = Duration.ofSeconds(60);
 
+  /** For a backend's test class; JUnit creates one instance per test method. */
+  protected LockProviderContract() {}
+
   private final List<LockProvider> clients = new CopyOnWriteArrayList<>();
   private String prefix;
 

@@ -6,6 +6,8 @@ package dev.baton.cache;
  *
  * <p>Implementations must be thread-safe. A value that {@link #decode} cannot read (a class that
  * changed between deployments) should throw: the cache then treats the entry as missing.
+ *
+ * @param <V> the type of the cached values
  */
 public interface CacheCodec<V> {
 

@@ -8,6 +8,9 @@ package dev.baton.cache;
  *
  * <p>Called by at most one thread per key per cache instance at a time, and, with a lock
  * provider, by one instance per key across the fleet. Must be thread-safe across keys.
+ *
+ * @param <K> the type of the keys
+ * @param <V> the type of the loaded values
  */
 @FunctionalInterface
 public interface CacheLoader<K, V> {

@@ -60,6 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Close it to stop its invalidation subscription and its own threads; it does
  * not close the store or the lock provider it was given.
+ *
+ * @param <K> the type of the keys
+ * @param <V> the type of the cached values
  */
 public final class StampedeCache<K, V> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StampedeCache.class);
@@ -572,6 +575,9 @@ public final class StampedeCache<K, V> implements AutoCloseable {
 
   /**
    * Configures a {@link StampedeCache}. Only {@link #ttl} is required. Not thread-safe.
+   *
+   * @param <K> the type of the cache's keys
+   * @param <V> the type of the cache's values
    */
   public static final class Builder<K, V> {
     private final String name;

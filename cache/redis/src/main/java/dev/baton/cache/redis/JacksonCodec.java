@@ -19,6 +19,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Thread-safe (as the mapper is once configured).
+ *
+ * @param <V> the type of the cached values
  */
 public final class JacksonCodec<V> implements CacheCodec<V> {
   private static final ObjectMapper DEFAULT = new ObjectMapper().findAndRegisterModules();

@@ -62,6 +62,8 @@ public abstract class AbstractLockProvider implements LockProvider {
   }
 
   /**
+   * A provider for {@code store}, with its own timer threads and no leases yet.
+   *
    * @param store the store's name as reported by {@link Lease#store()}, e.g. {@code "redis"}
    * @param ticker the clock for local lease deadlines
    * @param listeners receive this provider's events

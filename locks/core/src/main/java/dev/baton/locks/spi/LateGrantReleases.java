@@ -66,6 +66,8 @@ public final class LateGrantReleases {
   private final AtomicInteger pending = new AtomicInteger();
 
   /**
+   * Background releases for one provider's late grants.
+   *
    * @param store the store's name, for log messages
    * @param scheduler runs the releases; a shut-down scheduler ends them
    * @param retryDelay the first pause before a release is tried again (about the store's

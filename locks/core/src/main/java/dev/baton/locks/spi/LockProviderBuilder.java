@@ -21,7 +21,11 @@ public abstract class LockProviderBuilder<B extends LockProviderBuilder<B>> {
   private Ticker ticker;
   private final List<LockListener> listeners = new ArrayList<>();
 
-  /** @param defaultStoreName what {@link Lease#store()} reports unless {@link #storeName} is set */
+  /**
+   * A builder with no ticker or listeners set.
+   *
+   * @param defaultStoreName what {@link Lease#store()} reports unless {@link #storeName} is set
+   */
   protected LockProviderBuilder(String defaultStoreName) {
     this.storeName = defaultStoreName;
   }
