@@ -1,7 +1,6 @@
 package dev.baton.benchmarks;
 
 import dev.baton.locks.jdbc.JdbcLockProvider;
-import dev.baton.testkit.JdbcTestServer;
 import dev.baton.testkit.MariaDbServer;
 import dev.baton.testkit.PostgresServer;
 import java.sql.Connection;
@@ -12,7 +11,6 @@ import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
-import org.mariadb.jdbc.MariaDbDataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +23,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Uncontended acquire + release with {@link JdbcLockProvider}, one thread, against the floor of
@@ -72,8 +69,8 @@ public class JdbcLockBenchmark {
   @Setup
   public void setUp() throws SQLException {
     DataSource ds = switch (database) {
-      case "postgresql" -> postgres(PostgresServer.shared());
-      case "mariadb" -> mariadb(MariaDbServer.shared());
+      case "postgresql" -> DataSources.postgres(PostgresServer.shared());
+      case "mariadb" -> DataSources.mariadb(MariaDbServer.shared());
       case "h2" -> h2();
       default -> throw new IllegalArgumentException("unknown database " + database);
     };
@@ -140,22 +137,6 @@ public class JdbcLockBenchmark {
       rs.next();
       return rs.getBoolean(1);
     }
-  }
-
-  private static DataSource postgres(JdbcTestServer server) {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(server.jdbcUrl());
-    ds.setUser(server.user());
-    ds.setPassword(server.password());
-    ds.setConnectTimeout(5);
-    return ds;
-  }
-
-  private static DataSource mariadb(JdbcTestServer server) throws SQLException {
-    MariaDbDataSource ds = new MariaDbDataSource(server.jdbcUrl());
-    ds.setUser(server.user());
-    ds.setPassword(server.password());
-    return ds;
   }
 
   private static DataSource h2() {

@@ -8,7 +8,6 @@ import dev.baton.locks.etcd.EtcdLockProvider;
 import dev.baton.locks.jdbc.JdbcLockProvider;
 import dev.baton.locks.redis.RedisLockProvider;
 import dev.baton.testkit.EtcdServer;
-import dev.baton.testkit.JdbcTestServer;
 import dev.baton.testkit.MariaDbServer;
 import dev.baton.testkit.PostgresServer;
 import dev.baton.testkit.RedisServer;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.mariadb.jdbc.MariaDbDataSource;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,7 +37,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.postgresql.ds.PGSimpleDataSource;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -123,13 +120,13 @@ public class KeepAliveBenchmark {
       case "postgresql" -> {
         PostgresServer own = PostgresServer.start();
         server = own;
-        database = postgres(own);
+        database = DataSources.postgres(own);
         yield JdbcLockProvider.create(database);
       }
       case "mariadb" -> {
         MariaDbServer own = MariaDbServer.start();
         server = own;
-        database = mariadb(own);
+        database = DataSources.mariadb(own);
         yield JdbcLockProvider.create(database);
       }
       case "etcd" -> {
@@ -208,21 +205,5 @@ public class KeepAliveBenchmark {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  private static DataSource postgres(JdbcTestServer server) {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(server.jdbcUrl());
-    ds.setUser(server.user());
-    ds.setPassword(server.password());
-    ds.setConnectTimeout(5);
-    return ds;
-  }
-
-  private static DataSource mariadb(JdbcTestServer server) throws SQLException {
-    MariaDbDataSource ds = new MariaDbDataSource(server.jdbcUrl());
-    ds.setUser(server.user());
-    ds.setPassword(server.password());
-    return ds;
   }
 }
