@@ -82,7 +82,41 @@ enum Dialect {
         }
       };
     }
+    if (this == H2) {
+      long queryTimeout = Long.parseLong(number(queryString(connection, "SELECT SETTING_VALUE "
+          + "FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_TIMEOUT'")));
+      if (queryTimeout > 0 && queryTimeout < millis(lockTimeout)) {
+        lockTimeout = Duration.ofMillis(queryTimeout); // see applyToSession: H2 needs the cap
+      }
+    }
     return applyToSession(connection, lockTimeout, null);
+  }
+
+  /**
+   * The lock timeout a transactor's {@code lockTimeout} amounts to once
+   * {@link #applyForTransaction} ran: {@code lockTimeout} itself, except on H2, where it is
+   * capped at {@code statementTimeout}. Null when the transactor sets no lock timeout (the
+   * database's own applies, and on H2 a statement timeout caps it without making it the
+   * transactor's).
+   */
+  Duration effectiveLockTimeout(Duration lockTimeout, Duration statementTimeout) {
+    if (lockTimeout == null || this != H2 || statementTimeout == null) {
+      return lockTimeout;
+    }
+    return statementTimeout.compareTo(lockTimeout) < 0 ? statementTimeout : lockTimeout;
+  }
+
+  /** The H2 lock timeout to set, or null to leave {@code currentMillis} (0 or less: none). */
+  private static Duration effectiveH2LockTimeout(Duration lockTimeout, Duration statementTimeout,
+      long currentMillis) {
+    if (statementTimeout == null) {
+      return lockTimeout;
+    }
+    if (lockTimeout == null) {
+      return currentMillis > 0 && currentMillis <= millis(statementTimeout) ? null
+          : statementTimeout;
+    }
+    return statementTimeout.compareTo(lockTimeout) < 0 ? statementTimeout : lockTimeout;
   }
 
   private static String postgresSets(Duration lockTimeout, Duration statementTimeout) {
@@ -125,11 +159,16 @@ enum Dialect {
         return c -> execute(c, resetSql);
       }
       case H2: {
+        // H2's QUERY_TIMEOUT does not end a statement waiting for a row lock (only LOCK_TIMEOUT
+        // does), so the lock timeout is capped at the statement timeout: a blocked statement
+        // then ends at the statement timeout, as on PostgreSQL and MariaDB.
         StringBuilder reset = new StringBuilder();
-        if (lockTimeout != null) {
-          String previous = queryString(connection, "SELECT LOCK_TIMEOUT()");
-          execute(connection, "SET LOCK_TIMEOUT " + millis(lockTimeout));
-          reset.append("SET LOCK_TIMEOUT ").append(number(previous));
+        String previousLock = queryString(connection, "SELECT LOCK_TIMEOUT()");
+        Duration lock = effectiveH2LockTimeout(lockTimeout, statementTimeout,
+            Long.parseLong(number(previousLock)));
+        if (lock != null) {
+          execute(connection, "SET LOCK_TIMEOUT " + millis(lock));
+          reset.append("SET LOCK_TIMEOUT ").append(previousLock);
         }
         if (statementTimeout != null) {
           String previous = queryString(connection, "SELECT SETTING_VALUE FROM "
@@ -141,7 +180,9 @@ enum Dialect {
         String resetSql = reset.toString();
         return c -> {
           for (String sql : resetSql.split(";")) {
-            execute(c, sql);
+            if (!sql.isEmpty()) {
+              execute(c, sql);
+            }
           }
         };
       }

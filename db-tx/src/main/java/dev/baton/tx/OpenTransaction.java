@@ -2,6 +2,8 @@ package dev.baton.tx;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,6 +24,24 @@ final class OpenTransaction {
   final AtomicBoolean reportedLong = new AtomicBoolean();
   /** The thread that runs the transaction, for the long-transaction warning. */
   final String threadName = Thread.currentThread().getName();
+
+  /**
+   * Set when a rollback threw (anything) or an Error hit the ending path: the connection may
+   * still hold the failed work, and setting auto-commit back would commit it (JDBC commits the
+   * open transaction when auto-commit is switched on). {@link #end()} then aborts it instead.
+   */
+  boolean mustAbort;
+  /**
+   * The lock timeout in force for the transaction's statements (the transactor's, capped on H2
+   * by the statement timeout), or null for the database's own.
+   */
+  Duration effectiveLockTimeout;
+
+  /**
+   * Runs the driver's abort work on the calling thread: abort only closes the socket (no round
+   * trip), and the connection must be dead before it goes back to a pool.
+   */
+  private static final Executor ABORT_IN_PLACE = Runnable::run;
 
   private Boolean savedAutoCommit;
   private Boolean savedReadOnly;
@@ -78,8 +98,11 @@ final class OpenTransaction {
       connection.setAutoCommit(false);
     }
     if (transactor.lockTimeout() != null || transactor.statementTimeout() != null) {
-      restore = transactor.dialect(connection).applyForTransaction(connection,
+      Dialect dialect = transactor.dialect(connection);
+      restore = dialect.applyForTransaction(connection,
           transactor.lockTimeout(), transactor.statementTimeout());
+      effectiveLockTimeout = dialect.effectiveLockTimeout(transactor.lockTimeout(),
+          transactor.statementTimeout());
     }
   }
 
@@ -91,8 +114,31 @@ final class OpenTransaction {
    * Once the transaction has committed or rolled back: undoes every setting made by
    * {@link #setUp}, in reverse order, and closes the connection, whatever fails on the way.
    * Returns the first failure (later ones suppressed), or null.
+   *
+   * <p>After a failed rollback ({@link #mustAbort}) nothing is restored: the connection is
+   * aborted ({@link Connection#abort}), so that the server rolls the work back when the session
+   * ends and a pool cannot hand the connection out again, and then closed. An {@link Error}
+   * thrown by a restoring step aborts the connection too, and propagates once it is closed.
    */
   Throwable end() {
+    Throwable failure = null;
+    try {
+      if (!mustAbort) {
+        failure = restore();
+      }
+    } catch (Error e) {
+      mustAbort = true;
+      throw e;
+    } finally {
+      if (mustAbort) {
+        failure = attempt(failure, () -> connection.abort(ABORT_IN_PLACE));
+      }
+      failure = attempt(failure, connection::close);
+    }
+    return failure;
+  }
+
+  private Throwable restore() {
     Throwable failure = null;
     if (savedAutoCommit != null) {
       failure = attempt(failure, () -> connection.setAutoCommit(savedAutoCommit));
@@ -104,7 +150,7 @@ final class OpenTransaction {
     if (savedReadOnly != null) {
       failure = attempt(failure, () -> connection.setReadOnly(savedReadOnly));
     }
-    return attempt(failure, connection::close);
+    return failure;
   }
 
   private interface SqlAction {

@@ -74,9 +74,8 @@ public final class RowLocks {
           }
         }
         if (SqlFailures.isLockTimeout(e)) {
-          throw new LockTimeoutException("row lock not granted within " + lockTimeout
-              + " (SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + "): "
-              + selectForUpdateSql, lockTimeout, e);
+          throw new LockTimeoutException(LockTimeoutException.message("row lock", lockTimeout, e)
+              + ": " + selectForUpdateSql, lockTimeout, e);
         }
         throw e;
       }

@@ -59,6 +59,11 @@ final class Scope implements TxScope {
     }
   }
 
+  /** The lock timeout the transactor set for the (outermost) transaction, or null. */
+  java.time.Duration lockTimeout() {
+    return tx.effectiveLockTimeout;
+  }
+
   boolean isOuter() {
     return kind == Kind.OUTER;
   }
@@ -112,10 +117,13 @@ final class Scope implements TxScope {
     if (closed) {
       return;
     }
-    if (!committed && !rolledBack) {
-      rollbackInto(primary);
+    try {
+      if (!committed && !rolledBack) {
+        rollbackInto(primary);
+      }
+    } finally { // an Error from the rollback must not keep the connection or the thread's state
+      release(primary);
     }
-    release(primary);
   }
 
   @Override
@@ -124,21 +132,29 @@ final class Scope implements TxScope {
       return;
     }
     TransactionException failure = null;
-    if (!committed && !rolledBack) {
-      failure = new TransactionException(kind == Kind.JOINED
-          ? "a joined scope was closed without commit" : "rollback failed");
-      rollbackInto(failure); // for a joined scope: the outer transaction's rollback-only cause
-      if (kind == Kind.JOINED || failure.getSuppressed().length == 0) {
-        failure = null;
+    try {
+      if (!committed && !rolledBack) {
+        failure = new TransactionException(kind == Kind.JOINED
+            ? "a joined scope was closed without commit" : "rollback failed");
+        rollbackInto(failure); // for a joined scope: the outer transaction's rollback-only cause
+        if (kind == Kind.JOINED || failure.getSuppressed().length == 0) {
+          failure = null;
+        }
       }
+    } finally {
+      release(failure);
     }
-    release(failure);
     if (failure != null) {
       throw failure;
     }
   }
 
-  /** Rolls back this scope's work; a failure to do so is attached to {@code primary}. */
+  /**
+   * Rolls back this scope's work; a failure to do so is attached to {@code primary}, except an
+   * {@link Error}, which propagates (with {@code primary} attached to it as suppressed). Either
+   * way a failed outer rollback marks the connection to be aborted, never given back with the
+   * failed work still in it.
+   */
   private void rollbackInto(Throwable primary) {
     rolledBack = true;
     try {
@@ -155,11 +171,20 @@ final class Scope implements TxScope {
           }
           break;
       }
-    } catch (SQLException | RuntimeException e) {
-      primary.addSuppressed(e);
+    } catch (Throwable e) {
+      if (kind == Kind.OUTER) {
+        tx.mustAbort = true;
+      }
       if (kind == Kind.SAVEPOINT && tx.rollbackOnlyCause == null) {
         tx.rollbackOnlyCause = primary; // the outer transaction's state is unknown now
       }
+      if (e instanceof Error error) {
+        if (error != primary) {
+          error.addSuppressed(primary);
+        }
+        throw error;
+      }
+      primary.addSuppressed(e);
     }
   }
 
@@ -169,16 +194,25 @@ final class Scope implements TxScope {
       return;
     }
     registry.remove(transactor.dataSource());
-    Throwable endFailure = tx.end();
-    if (endFailure != null) {
-      if (primary != null) {
-        primary.addSuppressed(endFailure);
+    boolean ended = false;
+    try {
+      Throwable endFailure = tx.end();
+      ended = true;
+      if (endFailure != null) {
+        if (primary != null) {
+          primary.addSuppressed(endFailure);
+        } else {
+          // Committed: the work stands, so this is not the caller's failure to handle.
+          Transactor.LOG.warn("connection not restored after commit (attempt {}): {}",
+              tx.attempt, endFailure.toString(), endFailure);
+        }
+      }
+    } finally {
+      if (ended) {
+        transactor.ended(tx, committed, primary);
       } else {
-        // Committed: the work stands, so this is not the caller's failure to handle.
-        Transactor.LOG.warn("connection not restored after commit (attempt {}): {}",
-            tx.attempt, endFailure.toString(), endFailure);
+        LongTransactions.ended(tx); // an Error is on its way: no listener, but no watching
       }
     }
-    transactor.ended(tx, committed, primary);
   }
 }

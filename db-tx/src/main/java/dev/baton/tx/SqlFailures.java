@@ -34,24 +34,30 @@ final class SqlFailures {
   }
 
   static boolean anyInChain(Throwable failure, Predicate<SQLException> test) {
+    return firstInChain(failure, test) != null;
+  }
+
+  /** The first SQL error in {@code failure}'s chain that passes {@code test}, or null. */
+  static SQLException firstInChain(Throwable failure, Predicate<SQLException> test) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     return walk(failure, test, seen);
   }
 
-  private static boolean walk(Throwable failure, Predicate<SQLException> test,
+  private static SQLException walk(Throwable failure, Predicate<SQLException> test,
       Set<Throwable> seen) {
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
       if (t instanceof SQLException) {
         SQLException sql = (SQLException) t;
         if (test.test(sql)) {
-          return true;
+          return sql;
         }
         SQLException next = sql.getNextException();
-        if (next != null && walk(next, test, seen)) {
-          return true;
+        SQLException found = next == null ? null : walk(next, test, seen);
+        if (found != null) {
+          return found;
         }
       }
     }
-    return false;
+    return null;
   }
 }

@@ -119,7 +119,7 @@ public final class Transactor {
             failure.addSuppressed(e);
           }
         }
-        throw Transactor.<RuntimeException>rethrow(failure);
+        throw Transactor.<RuntimeException>rethrow(lockTimeoutOrSame(failure, scope));
       }
       scope.close();
       return result;
@@ -234,6 +234,33 @@ public final class Transactor {
       dialect = known;
     }
     return known;
+  }
+
+  /**
+   * A lock timeout under the transactor's {@code lockTimeout}, thrown by the work as the
+   * driver's raw {@link SQLException}, becomes the {@link LockTimeoutException} that
+   * {@link RowLocks} throws, on every database; anything else (including the caller's own
+   * exceptions wrapping an SQL error) is returned as it is.
+   */
+  private static Throwable lockTimeoutOrSame(Throwable failure, Scope scope) {
+    Duration timeout = scope.lockTimeout();
+    if (timeout == null || !(failure instanceof SQLException)) {
+      return failure;
+    }
+    SQLException lockTimeout = SqlFailures.firstInChain(failure, SqlFailures::isLockTimeout);
+    if (lockTimeout == null) {
+      return failure;
+    }
+    LockTimeoutException e = new LockTimeoutException(
+        LockTimeoutException.message("lock", timeout, lockTimeout) + ": " + failure.getMessage(),
+        timeout, lockTimeout);
+    if (lockTimeout != failure) {
+      e.addSuppressed(failure);
+    }
+    for (Throwable earlier : failure.getSuppressed()) {
+      e.addSuppressed(earlier);
+    }
+    return e;
   }
 
   /** Decides on, reports and sleeps before another attempt; false if there is none. */
@@ -360,7 +387,12 @@ public final class Transactor {
      * How long a statement waits for a row or table lock before failing; positive. Default:
      * the database's. PostgreSQL {@code lock_timeout} (for the transaction); MariaDB/MySQL
      * {@code innodb_lock_wait_timeout}, which takes whole seconds (rounded up); H2
-     * {@code LOCK_TIMEOUT}. Not supported on other databases.
+     * {@code LOCK_TIMEOUT} (capped at the {@link #statementTimeout}). Not supported on other
+     * databases. A statement of the work that waits this long fails, and the
+     * {@code SQLException} the work throws for it comes out of the transactor as a
+     * {@link LockTimeoutException} (cause: the driver's exception; its SQLState and error code
+     * are kept), the same on every database; a lock timeout the work wraps in an exception of
+     * its own is left as it is.
      *
      * @param lockTimeout the lock wait per statement
      * @return this builder
@@ -375,7 +407,10 @@ public final class Transactor {
      * How long one statement may run before the database cancels it; positive. Default: the
      * database's. PostgreSQL {@code statement_timeout} (for the transaction); MariaDB
      * {@code max_statement_time}; MySQL {@code max_execution_time} (SELECT only); H2
-     * {@code QUERY_TIMEOUT}. Not supported on other databases.
+     * {@code QUERY_TIMEOUT}, plus a {@code LOCK_TIMEOUT} capped at this value, because H2's
+     * query timeout does not end a statement waiting for a row lock (such a statement then
+     * fails with H2's lock-timeout error 50200 at the statement timeout). Not supported on
+     * other databases.
      *
      * @param statementTimeout the running time allowed per statement
      * @return this builder
