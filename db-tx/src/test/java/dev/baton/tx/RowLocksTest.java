@@ -84,7 +84,8 @@ class RowLocksTest {
 
   @ParameterizedTest
   @EnumSource(TestDb.class)
-  void aTransactorLockTimeoutAppliesToEveryStatement(TestDb db) throws Exception {
+  void aTransactorLockTimeoutAppliesToEveryStatementAsLockTimeoutException(TestDb db)
+      throws Exception {
     String table = TestDb.table("lt");
     try (HikariDataSource pool = db.pool(4); Connection holder = pool.getConnection()) {
       TestDb.execute(holder, "CREATE TABLE " + table + " (id INT PRIMARY KEY, v INT NOT NULL)");
@@ -93,14 +94,54 @@ class RowLocksTest {
       TestDb.execute(holder, "UPDATE " + table + " SET v = 1 WHERE id = 1");
       Transactor tx = Transactor.builder(pool).lockTimeout(db.lockTimeout()).build();
       long start = System.nanoTime();
-      SQLException e = assertThrows(SQLException.class, () -> tx.useTransaction(
+      LockTimeoutException e = assertThrows(LockTimeoutException.class, () -> tx.useTransaction(
           c -> TestDb.execute(c, "UPDATE " + table + " SET v = 2 WHERE id = 1")));
       long millis = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(SqlFailures.isLockTimeout(e), e.toString());
       assertTrue(millis < db.lockTimeout().toMillis() + 10_000, "gave up after " + millis);
+      assertEquals(db.lockTimeout(), e.lockTimeout());
+      assertInstanceOf(SQLException.class, e.getCause());
+      assertTrue(SqlFailures.isLockTimeout((SQLException) e.getCause()), e.getCause().toString());
+      assertEquals(db.lockTimeoutSqlState(), e.sqlState(), e.toString());
+      assertEquals(db.lockTimeoutErrorCode(), e.errorCode(), e.toString());
+      assertTrue(e.getMessage().startsWith("lock not granted within " + db.lockTimeout()
+          + " (SQLState " + e.sqlState()), e.getMessage());
       holder.rollback();
       holder.setAutoCommit(true);
       assertEquals(1, pool.getHikariPoolMXBean().getActiveConnections(), "only the holder");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDb.class)
+  void aStatementTimeoutEndsAStatementBlockedOnARowLock(TestDb db) throws Exception {
+    String table = TestDb.table("st");
+    // The databases' own lock waits are long: PostgreSQL none, MariaDB 50 s, H2 set to 15 s
+    // here (its default is 1 s, which would hide the difference).
+    String url = db == TestDb.H2 ? db.url() + ";LOCK_TIMEOUT=15000" : db.url();
+    try (HikariDataSource pool = db.pool(url, 4); Connection holder = pool.getConnection()) {
+      TestDb.execute(holder, "CREATE TABLE " + table + " (id INT PRIMARY KEY, v INT NOT NULL)");
+      TestDb.execute(holder, "INSERT INTO " + table + " VALUES (1, 0)");
+      holder.setAutoCommit(false);
+      TestDb.execute(holder, "UPDATE " + table + " SET v = 1 WHERE id = 1");
+      Duration statementTimeout = Duration.ofMillis(1000);
+      Transactor tx = Transactor.builder(pool).statementTimeout(statementTimeout)
+          .retryPolicy(RetryPolicy.none()).build();
+      long start = System.nanoTime();
+      SQLException e = assertThrows(SQLException.class, () -> tx.useTransaction(
+          c -> TestDb.execute(c, "UPDATE " + table + " SET v = 2 WHERE id = 1")));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      // Ends at the statement timeout, not at the database's lock timeout: a generous bound
+      // for a busy machine, well below any of them.
+      assertTrue(millis >= statementTimeout.toMillis() - 100, "gave up after " + millis + " ms");
+      assertTrue(millis < statementTimeout.toMillis() + 4_000,
+          "gave up after " + millis + " ms: " + e);
+      holder.rollback();
+      holder.setAutoCommit(true);
+      // The cap is undone with the transaction: the session's lock timeout is as it was.
+      try (Connection c = pool.getConnection()) {
+        assertEquals(TestDb.queryString(holder, db.lockTimeoutSql()),
+            TestDb.queryString(c, db.lockTimeoutSql()), "lock timeout restored");
+      }
     }
   }
 

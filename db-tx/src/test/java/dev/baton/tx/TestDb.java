@@ -87,6 +87,24 @@ enum TestDb {
   /** A query returning the session's statement timeout, to check it is restored. */
   abstract String statementTimeoutSql();
 
+  /** The SQLState of this database's lock-wait timeout. */
+  String lockTimeoutSqlState() {
+    return switch (this) {
+      case POSTGRES -> "55P03";
+      case MARIADB -> "HY000";
+      case H2 -> "HYT00";
+    };
+  }
+
+  /** The vendor error code of this database's lock-wait timeout. */
+  int lockTimeoutErrorCode() {
+    return switch (this) {
+      case POSTGRES -> 0;
+      case MARIADB -> 1205;
+      case H2 -> 50200;
+    };
+  }
+
   /** A short lock timeout this database can express. */
   Duration lockTimeout() {
     return Duration.ofMillis(300);
