@@ -82,8 +82,10 @@ public final class JsonValidator<T> {
     this.limits = b.limits;
     this.schemaNode = schemaNode;
     this.schemaJson = schemaNode.toString();
-    this.schema = new CompiledSchema(schemaNode, b.registered);
-    this.repairer = new SchemaRepairer(schemaNode);
+    // enum and const values compare with the instance's numbers, made canonical the same way.
+    JsonNode canonicalSchema = Numbers.canonicalTree(schemaNode.deepCopy());
+    this.schema = new CompiledSchema(canonicalSchema, b.registered);
+    this.repairer = new SchemaRepairer(canonicalSchema);
     this.reader = new BoundedJsonReader(limits);
     this.extractor = new JsonExtractor(reader);
     this.binder = JsonMapper.builder()

@@ -39,10 +39,10 @@ final class SchemaRepairer {
    * {@link Repair#DROP_NULL_OPTIONAL} and {@link Repair#CAP_ARRAY}) in one walk.
    */
   void repair(JsonNode instance, Set<Repair> pass, List<Change> changes) {
-    walk(root, instance, "", pass, changes, 0);
+    walk(root, instance, PointerPath.ROOT, pass, changes, 0);
   }
 
-  private void walk(JsonNode schema, JsonNode instance, String pointer, Set<Repair> pass,
+  private void walk(JsonNode schema, JsonNode instance, PointerPath pointer, Set<Repair> pass,
       List<Change> changes, int hops) {
     if (!schema.isObject() || hops > MAX_REF_HOPS) {
       return;
@@ -67,7 +67,7 @@ final class SchemaRepairer {
     }
   }
 
-  private void walkObject(JsonNode schema, ObjectNode object, String pointer, Set<Repair> pass,
+  private void walkObject(JsonNode schema, ObjectNode object, PointerPath pointer, Set<Repair> pass,
       List<Change> changes) {
     JsonNode properties = schema.path("properties");
     JsonNode additional = schema.get("additionalProperties");
@@ -77,7 +77,7 @@ final class SchemaRepairer {
       for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
         String name = names.next();
         if (!properties.has(name) && patterns.stream().noneMatch(p -> p.matcher(name).find())) {
-          changes.add(new Change(Pointers.child(pointer, name), Repair.DROP_UNKNOWN_KEY,
+          changes.add(new Change(pointer.child(name).toString(), Repair.DROP_UNKNOWN_KEY,
               Describe.value(object.get(name)), Describe.REMOVED));
           names.remove();
         }
@@ -93,20 +93,20 @@ final class SchemaRepairer {
         sub = additional;
       }
       if (sub != null) {
-        walk(sub, member.getValue(), Pointers.child(pointer, member.getKey()), pass, changes, 0);
+        walk(sub, member.getValue(), pointer.child(member.getKey()), pass, changes, 0);
       }
     }
   }
 
   private void dropNullOptionals(JsonNode schema, JsonNode properties, ObjectNode object,
-      String pointer, List<Change> changes) {
+      PointerPath pointer, List<Change> changes) {
     JsonNode required = schema.path("required");
     for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       JsonNode sub = properties.get(name);
       if (object.get(name).isNull() && sub != null && !contains(required, name)
           && refusesNull(sub, 0)) {
-        changes.add(new Change(Pointers.child(pointer, name), Repair.DROP_NULL_OPTIONAL,
+        changes.add(new Change(pointer.child(name).toString(), Repair.DROP_NULL_OPTIONAL,
             Describe.value(object.get(name)), Describe.REMOVED));
         names.remove();
       }
@@ -158,7 +158,7 @@ final class SchemaRepairer {
     return false;
   }
 
-  private void walkArray(JsonNode schema, ArrayNode array, String pointer, Set<Repair> pass,
+  private void walkArray(JsonNode schema, ArrayNode array, PointerPath pointer, Set<Repair> pass,
       List<Change> changes) {
     JsonNode maxItems = schema.get("maxItems");
     if (pass.contains(Repair.CAP_ARRAY) && maxItems != null && maxItems.canConvertToInt()
@@ -167,7 +167,7 @@ final class SchemaRepairer {
       while (array.size() > maxItems.intValue()) {
         array.remove(array.size() - 1);
       }
-      changes.add(new Change(pointer, Repair.CAP_ARRAY, Describe.items(before),
+      changes.add(new Change(pointer.toString(), Repair.CAP_ARRAY, Describe.items(before),
           Describe.items(array.size())));
     }
     JsonNode prefixItems = schema.get("prefixItems");
@@ -176,7 +176,7 @@ final class SchemaRepairer {
     for (int i = 0; i < array.size(); i++) {
       JsonNode sub = i < prefix ? prefixItems.get(i) : items;
       if (sub != null) {
-        walk(sub, array.get(i), Pointers.child(pointer, i), pass, changes, 0);
+        walk(sub, array.get(i), pointer.child(i), pass, changes, 0);
       }
     }
   }

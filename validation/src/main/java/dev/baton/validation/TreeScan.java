@@ -22,55 +22,56 @@ final class TreeScan {
   }
 
   /**
-   * Scans {@code root[0]}, replacing it there if it is itself a string that was sanitized.
+   * Scans {@code root[0]}, replacing it there if it is itself a string that was sanitized or a
+   * number made canonical ({@link Numbers}).
    *
    * @return the problems found, in document order
    */
   static List<Problem> scan(JsonNode[] root, Limits limits, boolean sanitize, List<Change> changes) {
     List<Problem> problems = new ArrayList<>();
     Deque<Object[]> stack = new ArrayDeque<>();
-    stack.push(new Object[] {root[0], "", root, null});
+    stack.push(new Object[] {root[0], PointerPath.ROOT, root, null});
     while (!stack.isEmpty()) {
       Object[] frame = stack.pop();
       JsonNode node = (JsonNode) frame[0];
-      String pointer = (String) frame[1];
+      PointerPath path = (PointerPath) frame[1];
       if (node.isObject()) {
         ObjectNode object = (ObjectNode) node;
         List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
         object.fields().forEachRemaining(entries::add);
         for (int i = entries.size() - 1; i >= 0; i--) { // reversed: changes come out in document order
           Map.Entry<String, JsonNode> e = entries.get(i);
-          String child = Pointers.child(pointer, e.getKey());
-          if (e.getValue().isTextual()) {
-            stack.push(new Object[] {e.getValue(), child, object, e.getKey()});
-          } else {
-            stack.push(new Object[] {e.getValue(), child});
-          }
+          stack.push(new Object[] {e.getValue(), path.child(e.getKey()), object, e.getKey()});
         }
       } else if (node.isArray()) {
         ArrayNode array = (ArrayNode) node;
         for (int i = array.size() - 1; i >= 0; i--) {
           JsonNode item = array.get(i);
-          stack.push(item.isTextual()
-              ? new Object[] {item, Pointers.child(pointer, i), array, i}
-              : new Object[] {item, Pointers.child(pointer, i)});
+          // Frames are pushed for every item at once: each holds a parent link, not a pointer.
+          stack.push(new Object[] {item, path.child(i), array, i});
         }
       } else if (node.isTextual()) {
         String text = node.textValue();
         if (text.length() > limits.maxStringLength()) {
-          problems.add(new Problem(pointer, Problem.INPUT, "a string of " + text.length()
+          problems.add(new Problem(path.toString(), Problem.INPUT, "a string of " + text.length()
               + " characters is longer than maxStringLength " + limits.maxStringLength()));
         } else if (sanitize) {
           String clean = StringSanitizer.sanitize(text);
           if (clean != text) {
             replace(frame, TextNode.valueOf(clean));
+            String pointer = path.toString();
             changes.add(new Change(pointer, Repair.SANITIZE_STRING,
                 Describe.string(text), Describe.string(clean)));
           }
         }
       } else if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
-        problems.add(new Problem(pointer, Problem.INPUT,
+        problems.add(new Problem(path.toString(), Problem.INPUT,
             "a number is too large for a double: it is out of range"));
+      } else if (node.isNumber()) {
+        JsonNode canonical = Numbers.canonical(node);
+        if (canonical != node) {
+          replace(frame, canonical);
+        }
       }
     }
     return problems;

@@ -75,6 +75,23 @@ class ConformanceTest {
         "only " + outcome.passed + " of " + outcome.total + " passed; floor " + REQUIRED_FLOOR);
   }
 
+  /**
+   * Baton's own cases, in the suite's format, kept apart from the vendored suite
+   * ({@code src/test/resources/dev/baton/validation/conformance-baton}): every one must pass.
+   */
+  @Test
+  void batonsOwnDraft2020Cases() throws IOException {
+    Path own = Paths.get(System.getProperty("user.dir"), "src", "test", "resources", "dev",
+        "baton", "validation", "conformance-baton");
+    Outcome outcome = run(own);
+    System.out.printf("[conformance] Baton's own cases: %d of %d passed%n", outcome.passed,
+        outcome.total);
+    assertTrue(outcome.total >= 20, "Baton's own cases not found under " + own);
+    if (!outcome.failures.isEmpty()) {
+      fail("Baton's own conformance cases failed:\n  " + String.join("\n  ", outcome.failures));
+    }
+  }
+
   @Test
   void draft2020OptionalTestsAreReported() throws IOException {
     Outcome optional = run(suite.resolve("tests/draft2020-12/optional"));
