@@ -30,7 +30,7 @@ final class InvalidItemDropper {
    * @return the violations of the document after the last round
    */
   static List<Problem> drop(JsonNode root, List<Problem> problems, CompiledSchema schema,
-      boolean ignoreMaxItems, List<Change> changes) {
+      boolean ignoreMaxItems, Capped<Change> changes) {
     for (int round = 0; round < MAX_ROUNDS && !problems.isEmpty(); round++) {
       Map<ArrayNode, Target> targets = new IdentityHashMap<>();
       List<ArrayNode> order = new ArrayList<>();
@@ -49,8 +49,9 @@ final class InvalidItemDropper {
       for (ArrayNode array : order) {
         Target t = targets.get(array);
         for (int index : t.indices.descendingSet()) {
-          changes.add(new Change(Pointers.child(t.pointer, index), Repair.DROP_INVALID_ITEM,
-              Describe.value(array.get(index)), Describe.REMOVED));
+          JsonNode item = array.get(index);
+          changes.record(() -> new Change(Pointers.child(t.pointer, index),
+              Repair.DROP_INVALID_ITEM, Describe.value(item), Describe.REMOVED));
           array.remove(index);
         }
       }

@@ -171,19 +171,20 @@ public final class JsonValidator<T> {
 
   private ValidationResult<T> rejected(InputRejected e) {
     log.debug("input rejected: {}", e.getMessage());
-    return new ValidationResult<>(null, null, List.of(), List.of(e.toProblem()));
+    return new ValidationResult<>(null, null, new Capped<>(), List.of(e.toProblem()), 1);
   }
 
   private ValidationResult<T> validateTree(JsonNode parsed) {
-    List<Change> changes = new ArrayList<>();
+    Capped<Change> changes = new Capped<>();
     JsonNode[] root = {parsed};
     if (!memberRepairs.isEmpty()) {
       repairer.repair(root[0], memberRepairs, changes);
     }
-    List<Problem> inputProblems =
+    Capped<Problem> inputProblems =
         TreeScan.scan(root, limits, policy.allows(Repair.SANITIZE_STRING), changes);
-    if (!inputProblems.isEmpty()) {
-      return new ValidationResult<>(null, root[0].toString(), changes, inputProblems);
+    if (inputProblems.total() > 0) {
+      return new ValidationResult<>(null, root[0].toString(), changes, inputProblems.kept(),
+          inputProblems.total());
     }
     JsonNode doc = root[0];
     List<Problem> problems = schema.validate(doc);
@@ -192,9 +193,9 @@ public final class JsonValidator<T> {
           policy.allows(Repair.CAP_ARRAY), changes);
     }
     if (policy.allows(Repair.CAP_ARRAY)) {
-      int before = changes.size();
+      int before = changes.total();
       repairer.repair(doc, CAP_ARRAYS, changes);
-      if (changes.size() > before) {
+      if (changes.total() > before) {
         problems = schema.validate(doc);
       }
     }
@@ -208,9 +209,12 @@ public final class JsonValidator<T> {
     }
     if (log.isDebugEnabled()) {
       log.debug("validated as {}: {} change(s), {} problem(s)", type.getSimpleName(),
-          changes.size(), problems.size());
+          changes.total(), problems.size());
     }
-    return new ValidationResult<>(value, doc.toString(), changes, problems);
+    int problemCount = problems.size();
+    List<Problem> listed = problemCount > ValidationResult.MAX_LISTED
+        ? problems.subList(0, ValidationResult.MAX_LISTED) : problems;
+    return new ValidationResult<>(value, doc.toString(), changes, listed, problemCount);
   }
 
   private static Problem bindingProblem(Exception e, JsonNode doc) {

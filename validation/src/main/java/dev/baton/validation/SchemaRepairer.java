@@ -38,12 +38,12 @@ final class SchemaRepairer {
    * Makes the repairs in {@code pass} (of {@link Repair#DROP_UNKNOWN_KEY},
    * {@link Repair#DROP_NULL_OPTIONAL} and {@link Repair#CAP_ARRAY}) in one walk.
    */
-  void repair(JsonNode instance, Set<Repair> pass, List<Change> changes) {
+  void repair(JsonNode instance, Set<Repair> pass, Capped<Change> changes) {
     walk(root, instance, PointerPath.ROOT, pass, changes, 0);
   }
 
   private void walk(JsonNode schema, JsonNode instance, PointerPath pointer, Set<Repair> pass,
-      List<Change> changes, int hops) {
+      Capped<Change> changes, int hops) {
     if (!schema.isObject() || hops > MAX_REF_HOPS) {
       return;
     }
@@ -68,7 +68,7 @@ final class SchemaRepairer {
   }
 
   private void walkObject(JsonNode schema, ObjectNode object, PointerPath pointer, Set<Repair> pass,
-      List<Change> changes) {
+      Capped<Change> changes) {
     JsonNode properties = schema.path("properties");
     JsonNode additional = schema.get("additionalProperties");
     List<Pattern> patterns = patterns(schema.get("patternProperties"));
@@ -77,8 +77,9 @@ final class SchemaRepairer {
       for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
         String name = names.next();
         if (!properties.has(name) && patterns.stream().noneMatch(p -> p.matcher(name).find())) {
-          changes.add(new Change(pointer.child(name).toString(), Repair.DROP_UNKNOWN_KEY,
-              Describe.value(object.get(name)), Describe.REMOVED));
+          JsonNode dropped = object.get(name);
+          changes.record(() -> new Change(pointer.child(name).toString(),
+              Repair.DROP_UNKNOWN_KEY, Describe.value(dropped), Describe.REMOVED));
           names.remove();
         }
       }
@@ -99,15 +100,16 @@ final class SchemaRepairer {
   }
 
   private void dropNullOptionals(JsonNode schema, JsonNode properties, ObjectNode object,
-      PointerPath pointer, List<Change> changes) {
+      PointerPath pointer, Capped<Change> changes) {
     JsonNode required = schema.path("required");
     for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       JsonNode sub = properties.get(name);
       if (object.get(name).isNull() && sub != null && !contains(required, name)
           && refusesNull(sub, 0)) {
-        changes.add(new Change(pointer.child(name).toString(), Repair.DROP_NULL_OPTIONAL,
-            Describe.value(object.get(name)), Describe.REMOVED));
+        JsonNode dropped = object.get(name);
+        changes.record(() -> new Change(pointer.child(name).toString(),
+            Repair.DROP_NULL_OPTIONAL, Describe.value(dropped), Describe.REMOVED));
         names.remove();
       }
     }
@@ -159,7 +161,7 @@ final class SchemaRepairer {
   }
 
   private void walkArray(JsonNode schema, ArrayNode array, PointerPath pointer, Set<Repair> pass,
-      List<Change> changes) {
+      Capped<Change> changes) {
     JsonNode maxItems = schema.get("maxItems");
     if (pass.contains(Repair.CAP_ARRAY) && maxItems != null && maxItems.canConvertToInt()
         && maxItems.intValue() >= 0 && array.size() > maxItems.intValue()) {
@@ -167,8 +169,9 @@ final class SchemaRepairer {
       while (array.size() > maxItems.intValue()) {
         array.remove(array.size() - 1);
       }
-      changes.add(new Change(pointer.toString(), Repair.CAP_ARRAY, Describe.items(before),
-          Describe.items(array.size())));
+      int after = array.size();
+      changes.record(() -> new Change(pointer.toString(), Repair.CAP_ARRAY,
+          Describe.items(before), Describe.items(after)));
     }
     JsonNode prefixItems = schema.get("prefixItems");
     int prefix = prefixItems != null && prefixItems.isArray() ? prefixItems.size() : 0;

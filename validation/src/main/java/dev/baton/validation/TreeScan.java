@@ -25,10 +25,11 @@ final class TreeScan {
    * Scans {@code root[0]}, replacing it there if it is itself a string that was sanitized or a
    * number made canonical ({@link Numbers}).
    *
-   * @return the problems found, in document order
+   * @return the problems found, in document order (the first 100, and their count)
    */
-  static List<Problem> scan(JsonNode[] root, Limits limits, boolean sanitize, List<Change> changes) {
-    List<Problem> problems = new ArrayList<>();
+  static Capped<Problem> scan(JsonNode[] root, Limits limits, boolean sanitize,
+      Capped<Change> changes) {
+    Capped<Problem> problems = new Capped<>();
     Deque<Object[]> stack = new ArrayDeque<>();
     stack.push(new Object[] {root[0], PointerPath.ROOT, root, null});
     while (!stack.isEmpty()) {
@@ -53,19 +54,19 @@ final class TreeScan {
       } else if (node.isTextual()) {
         String text = node.textValue();
         if (text.length() > limits.maxStringLength()) {
-          problems.add(new Problem(path.toString(), Problem.INPUT, "a string of " + text.length()
-              + " characters is longer than maxStringLength " + limits.maxStringLength()));
+          problems.record(() -> new Problem(path.toString(), Problem.INPUT, "a string of "
+              + text.length() + " characters is longer than maxStringLength "
+              + limits.maxStringLength()));
         } else if (sanitize) {
           String clean = StringSanitizer.sanitize(text);
           if (clean != text) {
             replace(frame, TextNode.valueOf(clean));
-            String pointer = path.toString();
-            changes.add(new Change(pointer, Repair.SANITIZE_STRING,
+            changes.record(() -> new Change(path.toString(), Repair.SANITIZE_STRING,
                 Describe.string(text), Describe.string(clean)));
           }
         }
       } else if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
-        problems.add(new Problem(path.toString(), Problem.INPUT,
+        problems.record(() -> new Problem(path.toString(), Problem.INPUT,
             "a number is too large for a double: it is out of range"));
       } else if (node.isNumber()) {
         JsonNode canonical = Numbers.canonical(node);

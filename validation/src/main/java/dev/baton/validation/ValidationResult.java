@@ -18,21 +18,33 @@ import java.util.stream.Collectors;
  *       valid or not.
  * </ul>
  *
+ * <p>At most {@value #MAX_LISTED} changes and {@value #MAX_LISTED} problems are listed (the
+ * first ones, in order); {@link #changeCount()} and {@link #problemCount()} say how many there
+ * were in all, so that an answer of 200,000 broken items costs a count, not 600,000 objects.
+ *
  * <p>Immutable (its lists are unmodifiable), and so thread-safe if {@code T} is.
  *
  * @param <T> the target type
  */
 public final class ValidationResult<T> {
+  /** The most changes, and the most problems, a result lists: the first ones. */
+  public static final int MAX_LISTED = 100;
+
   private final T value;
   private final String json;
   private final List<Change> changes;
+  private final int changeCount;
   private final List<Problem> problems;
+  private final int problemCount;
 
-  ValidationResult(T value, String json, List<Change> changes, List<Problem> problems) {
+  ValidationResult(T value, String json, Capped<Change> changes, List<Problem> problems,
+      int problemCount) {
     this.value = value;
     this.json = json;
-    this.changes = List.copyOf(changes);
+    this.changes = List.copyOf(changes.kept());
+    this.changeCount = changes.total();
     this.problems = List.copyOf(problems);
+    this.problemCount = problemCount;
   }
 
   /** {@return true when nothing is left wrong: the (repaired) JSON validates and was bound} */
@@ -74,18 +86,37 @@ public final class ValidationResult<T> {
     return Optional.ofNullable(json);
   }
 
-  /** {@return every repair made, in order; empty under {@link RepairPolicy#strict()}} */
+  /**
+   * {@return the repairs made, in order: the first {@value #MAX_LISTED}; empty under
+   * {@link RepairPolicy#strict()}}
+   */
   public List<Change> changes() {
     return changes;
   }
 
-  /** {@return what is left wrong; empty if and only if {@link #isValid()}} */
+  /** {@return how many repairs were made in all, listed or not} */
+  public int changeCount() {
+    return changeCount;
+  }
+
+  /**
+   * {@return what is left wrong: the first {@value #MAX_LISTED} problems; empty if and only if
+   * {@link #isValid()}}
+   */
   public List<Problem> problems() {
     return problems;
   }
 
+  /** {@return how many problems were found in all, listed or not} */
+  public int problemCount() {
+    return problemCount;
+  }
+
   @Override
   public String toString() {
-    return "ValidationResult[valid=" + isValid() + ", changes=" + changes + ", problems=" + problems + "]";
+    return "ValidationResult[valid=" + isValid() + ", changes=" + changes
+        + (changeCount > changes.size() ? " (" + changeCount + " in all)" : "")
+        + ", problems=" + problems
+        + (problemCount > problems.size() ? " (" + problemCount + " in all)" : "") + "]";
   }
 }
