@@ -11,7 +11,8 @@ import com.github.victools.jsonschema.module.jackson.JacksonModule;
 /**
  * Generates a draft 2020-12 schema from a record with victools' jsonschema-generator: one
  * property per component (named as Jackson names it, so {@code @JsonProperty} applies), every
- * component required and non-null, no other properties allowed. Nothing of victools leaves this
+ * component required and non-null, no other properties allowed, and the constraints of Baton's
+ * annotations ({@link dev.baton.validation.constraints}) on the components. Nothing of victools leaves this
  * class. Thread-safe: the generator is built once and victools' generator is stateless per call.
  */
 final class RecordSchemaGenerator {
@@ -28,6 +29,7 @@ final class RecordSchemaGenerator {
     // Every component is required: a record cannot say "absent", and a missing primitive must
     // be an error, never a silent 0 or false.
     config.forFields().withRequiredCheck(field -> true);
+    RecordConstraints.register(config); // @MaxItems, @Pattern, @Minimum ... on components
     return new SchemaGenerator(config.build());
   }
 
@@ -36,6 +38,7 @@ final class RecordSchemaGenerator {
       throw new IllegalArgumentException("a schema can be generated only from a record class: "
           + record.getName());
     }
+    RecordConstraints.check(record);
     try {
       return GENERATOR.generateSchema(record);
     } catch (RuntimeException e) {
