@@ -183,7 +183,7 @@ public final class JsonValidator<T> {
     Capped<Problem> inputProblems =
         TreeScan.scan(root, limits, policy.allows(Repair.SANITIZE_STRING), changes);
     if (inputProblems.total() > 0) {
-      return new ValidationResult<>(null, root[0].toString(), changes, inputProblems.kept(),
+      return new ValidationResult<>(null, root[0], changes, inputProblems.kept(),
           inputProblems.total());
     }
     JsonNode doc = root[0];
@@ -192,7 +192,9 @@ public final class JsonValidator<T> {
       problems = InvalidItemDropper.drop(doc, problems, schema,
           policy.allows(Repair.CAP_ARRAY), changes);
     }
-    if (policy.allows(Repair.CAP_ARRAY)) {
+    // A document that passed the schema has no array over a maxItems the repairer can see
+    // (it follows only keywords that always apply): the walk is needed only after problems.
+    if (policy.allows(Repair.CAP_ARRAY) && !problems.isEmpty()) {
       int before = changes.total();
       repairer.repair(doc, CAP_ARRAYS, changes);
       if (changes.total() > before) {
@@ -214,7 +216,7 @@ public final class JsonValidator<T> {
     int problemCount = problems.size();
     List<Problem> listed = problemCount > ValidationResult.MAX_LISTED
         ? problems.subList(0, ValidationResult.MAX_LISTED) : problems;
-    return new ValidationResult<>(value, doc.toString(), changes, listed, problemCount);
+    return new ValidationResult<>(value, doc, changes, listed, problemCount);
   }
 
   private static Problem bindingProblem(Exception e, JsonNode doc) {

@@ -29,6 +29,12 @@ final class SchemaRepairer {
   private static final int MAX_REF_HOPS = 16;
 
   private final JsonNode root;
+  /**
+   * Local references resolved once each (decoding and walking a pointer on every use cost as
+   * much as the rest of the walk); a reference that does not resolve maps to a missing node.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, JsonNode> resolved =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   SchemaRepairer(JsonNode schemaRoot) {
     this.root = schemaRoot;
@@ -185,6 +191,14 @@ final class SchemaRepairer {
   }
 
   private JsonNode resolve(String ref) {
+    JsonNode target = resolved.computeIfAbsent(ref, r -> {
+      JsonNode found = resolveUncached(r);
+      return found == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : found;
+    });
+    return target.isMissingNode() ? null : target;
+  }
+
+  private JsonNode resolveUncached(String ref) {
     String fragment = ref.substring(1);
     if (fragment.isEmpty()) {
       return root;

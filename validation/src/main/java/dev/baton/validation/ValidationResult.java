@@ -1,5 +1,6 @@
 package dev.baton.validation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -31,16 +32,18 @@ public final class ValidationResult<T> {
   public static final int MAX_LISTED = 100;
 
   private final T value;
-  private final String json;
+  /** The repaired tree, serialized only if {@link #json()} is called; never changed again. */
+  private final JsonNode doc;
+  private volatile String json;
   private final List<Change> changes;
   private final int changeCount;
   private final List<Problem> problems;
   private final int problemCount;
 
-  ValidationResult(T value, String json, Capped<Change> changes, List<Problem> problems,
+  ValidationResult(T value, JsonNode doc, Capped<Change> changes, List<Problem> problems,
       int problemCount) {
     this.value = value;
-    this.json = json;
+    this.doc = doc;
     this.changes = List.copyOf(changes.kept());
     this.changeCount = changes.total();
     this.problems = List.copyOf(problems);
@@ -83,7 +86,15 @@ public final class ValidationResult<T> {
    * all}
    */
   public Optional<String> json() {
-    return Optional.ofNullable(json);
+    if (doc == null) {
+      return Optional.empty();
+    }
+    String text = json;
+    if (text == null) { // a race only serializes twice: the tree is no longer changed
+      text = doc.toString();
+      json = text;
+    }
+    return Optional.of(text);
   }
 
   /**
