@@ -82,14 +82,22 @@ enum Dialect {
         }
       };
     }
-    if (this == H2) {
-      long queryTimeout = Long.parseLong(number(queryString(connection, "SELECT SETTING_VALUE "
-          + "FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_TIMEOUT'")));
-      if (queryTimeout > 0 && queryTimeout < millis(lockTimeout)) {
-        lockTimeout = Duration.ofMillis(queryTimeout); // see applyToSession: H2 needs the cap
-      }
-    }
     return applyToSession(connection, lockTimeout, null);
+  }
+
+  /**
+   * The lock timeout a statement of {@link RowLocks} really runs under: {@code lockTimeout},
+   * except on H2, where it is capped at the session's query timeout (see
+   * {@link #applyToSession}: H2's query timeout does not end a lock wait).
+   */
+  Duration capForStatement(Connection connection, Duration lockTimeout) throws SQLException {
+    if (this != H2) {
+      return lockTimeout;
+    }
+    long queryTimeout = Long.parseLong(number(queryString(connection, "SELECT SETTING_VALUE "
+        + "FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_TIMEOUT'")));
+    return queryTimeout > 0 && queryTimeout < millis(lockTimeout)
+        ? Duration.ofMillis(queryTimeout) : lockTimeout;
   }
 
   /**

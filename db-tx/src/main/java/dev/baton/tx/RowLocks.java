@@ -43,7 +43,8 @@ public final class RowLocks {
    * @throws IllegalArgumentException if {@code lockTimeout} is not positive
    *
    * @throws LockTimeoutException if a row stayed locked by another transaction for
-   *     {@code lockTimeout} (MariaDB/MySQL: rounded up to whole seconds). On PostgreSQL the
+   *     {@code lockTimeout} (MariaDB/MySQL: rounded up to whole seconds; H2: at most the
+   *     transaction's statement timeout, which is then the exception's {@code lockTimeout()}). On PostgreSQL the
    *     transaction is then aborted and must roll back; elsewhere only the statement failed.
    * @throws TransactionException any other SQL failure (the SQLException is the cause)
    * @throws IllegalStateException if the connection is in auto-commit mode
@@ -60,7 +61,8 @@ public final class RowLocks {
             + "be released as soon as the statement ends in auto-commit mode");
       }
       Dialect dialect = Dialect.of(connection);
-      Dialect.Restore restore = dialect.applyLockTimeoutWithin(connection, lockTimeout);
+      Duration timeout = dialect.capForStatement(connection, lockTimeout);
+      Dialect.Restore restore = dialect.applyLockTimeoutWithin(connection, timeout);
       List<T> rows;
       try {
         rows = query(connection, selectForUpdateSql, mapper, params);
@@ -74,8 +76,8 @@ public final class RowLocks {
           }
         }
         if (SqlFailures.isLockTimeout(e)) {
-          throw new LockTimeoutException(LockTimeoutException.message("row lock", lockTimeout, e)
-              + ": " + selectForUpdateSql, lockTimeout, e);
+          throw new LockTimeoutException(LockTimeoutException.message("row lock", timeout, e)
+              + ": " + selectForUpdateSql, timeout, e);
         }
         throw e;
       }

@@ -147,6 +147,33 @@ class RowLocksTest {
 
   @ParameterizedTest
   @EnumSource(TestDb.class)
+  void aRowLockWaitEndsAtTheStatementTimeoutWhenThatIsShorter(TestDb db) throws Exception {
+    String table = TestDb.table("rs");
+    try (HikariDataSource pool = db.pool(4); Connection holder = pool.getConnection()) {
+      TestDb.execute(holder, "CREATE TABLE " + table + " (id INT PRIMARY KEY, v INT NOT NULL)");
+      TestDb.execute(holder, "INSERT INTO " + table + " VALUES (1, 0)");
+      holder.setAutoCommit(false);
+      TestDb.execute(holder, "UPDATE " + table + " SET v = 1 WHERE id = 1");
+      Transactor tx = Transactor.builder(pool).statementTimeout(Duration.ofMillis(1000))
+          .retryPolicy(RetryPolicy.none()).build();
+      long start = System.nanoTime();
+      Exception e = assertThrows(Exception.class, () -> tx.useTransaction(
+          c -> RowLocks.selectForUpdate(c, Duration.ofSeconds(12),
+              "SELECT v FROM " + table + " WHERE id = ? FOR UPDATE", row -> row.getInt(1), 1)));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 5_000, "gave up after " + millis + " ms, not at the statement timeout: "
+          + e);
+      if (db == TestDb.H2) { // the cap is reported as the lock timeout that ran out
+        assertEquals(Duration.ofMillis(1000), assertInstanceOf(LockTimeoutException.class, e)
+            .lockTimeout());
+      }
+      holder.rollback();
+      holder.setAutoCommit(true);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDb.class)
   void fiftyConcurrentReservesAgainstALimitOfTwoLetExactlyTwoThrough(TestDb db)
       throws Exception {
     DailyCounter quota = DailyCounter.of(TestDb.table("quota"));
