@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * own delivery thread, in the order published.
  *
  * <p>It never fails and holds everything in memory: an entry is dropped when its TTL has
- * passed (checked on read; a {@link #put} sweeps expired entries now and then). Thread-safe.
+ * passed (checked on read; a {@link #put} sweeps expired entries and leases now and then).
+ * Leases are kept as the SPI asks: {@link #putIfLeased} checks and writes under one lock that
+ * {@link #put} and {@link #delete} (which end the lease) also take. Thread-safe.
  */
 public final class LocalCacheStore implements CacheStore {
   private static final Logger log = LoggerFactory.getLogger(LocalCacheStore.class);

@@ -43,7 +43,7 @@ class InvalidationRaceLocalTest {
     write.countDown();
     assertEquals("old", slow.get(10, TimeUnit.SECONDS), "the slow load returns what it read");
     assertEquals(expected, cache.get("price", key -> source.get()),
-        "after the slow load finished, the cache serves what it read before the update");
+        "after the slow load finished: the cache serves the updated value, not what the load read");
   }
 
   private static StampedeCache<String, String> localOnly() {
