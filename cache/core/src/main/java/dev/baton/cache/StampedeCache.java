@@ -13,12 +13,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +90,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   private final TierBreaker locksBreaker; // null without a lock provider
   private final StatsRecorder stats;
   private final CacheThreads threads;
+  private final LoaderRunner loaderRunner;
   private final CacheStore.Subscription subscription; // null without a store
   private final ConcurrentHashMap<String, CompletableFuture<LocalEntry<V>>> inFlight =
       new ConcurrentHashMap<>();
@@ -115,6 +114,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     this.stats = new StatsRecorder(name, b.listeners);
     this.local = new LocalTier<>(b.localMaximumSize, b.localMaximumWeight, b.localWeigher);
     this.threads = new CacheThreads(name, b.executor, b.threads);
+    this.loaderRunner = new LoaderRunner(name, threads.loaders, loaderTimeout);
     if (b.locks != null) {
       this.locksBreaker = new TierBreaker(name, "locks", b.breaker, b.clock, stats);
       this.locks = new KeyLocks(name, b.locks, b.lockLease, b.lockWait, stats, locksBreaker);
@@ -543,39 +543,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   }
 
   private V callLoader(K key, String storeKey, CacheLoader<? super K, ? extends V> loader) {
-    FutureTask<V> task = new FutureTask<>(() -> loader.load(key));
-    try {
-      threads.loaders.execute(task);
-    } catch (RejectedExecutionException e) {
-      throw new CacheLoadException("cache " + name + " cannot run the loader of " + storeKey
-          + ": every loader thread is busy (loaders that ignore interrupts keep theirs past "
-          + "the timeout) or the cache is closed", e);
-    }
-    try {
-      return task.get(loaderTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      task.cancel(true);
-      throw new CacheLoadException("loader of " + storeKey + " in cache " + name
-          + " did not finish within " + loaderTimeout, e);
-    } catch (InterruptedException e) {
-      task.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CacheLoadException("interrupted while waiting for the loader of " + storeKey
-          + " in cache " + name, e);
-    } catch (CancellationException e) {
-      throw new CacheLoadException("loader of " + storeKey + " in cache " + name
-          + " was cancelled", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new CacheLoadException("loader of " + storeKey + " in cache " + name + " failed: "
-          + cause, cause);
-    }
+    return loaderRunner.call(key, storeKey, loader);
   }
 
   // ---------------------------------------------------------------------------------------
