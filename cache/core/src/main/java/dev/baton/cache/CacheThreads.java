@@ -3,22 +3,20 @@ package dev.baton.cache;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads a cache runs work on: loaders, and the background (getAsync, early refreshes).
- * Either the executor the application gave, used for both, or two bounded pools the cache owns:
- * at most {@code threads} loaders run at once (one more is rejected at once, so a loader that
- * ignores interrupts can hold a thread but never grow the pool), and at most {@code threads}
- * background tasks run with up to {@link #BACKGROUND_QUEUE} more waiting (further ones are
- * rejected). Thread-safe.
+ * Either the executor the application gave, used for both, or two bounded pools the cache owns,
+ * each of at most {@code threads} threads with up to {@link #QUEUE} tasks waiting; a task beyond
+ * that is rejected at once. A loader that ignores interrupts can hold a thread, but never grow
+ * the pool. Thread-safe.
  */
 final class CacheThreads {
-  /** Background tasks that may wait for a thread of the cache's own pool. */
-  static final int BACKGROUND_QUEUE = 1_000;
+  /** Tasks that may wait for a thread of each of the cache's own pools. */
+  static final int QUEUE = 1_000;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   final Executor loaders;
@@ -34,16 +32,24 @@ final class CacheThreads {
       this.ownBackground = null;
       return;
     }
-    ThreadPoolExecutor loaderPool = new ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), runnable -> daemon(runnable, "baton-cache-" + cache + "-load-"));
-    ThreadPoolExecutor backgroundPool = new ThreadPoolExecutor(threads, threads, 30,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(BACKGROUND_QUEUE),
-        runnable -> daemon(runnable, "baton-cache-" + cache + "-async-"));
-    backgroundPool.allowCoreThreadTimeOut(true);
-    this.ownLoaders = loaderPool;
-    this.ownBackground = backgroundPool;
-    this.loaders = loaderPool;
-    this.background = backgroundPool;
+    this.ownLoaders = pool(threads, "baton-cache-" + cache + "-load-");
+    this.ownBackground = pool(threads, "baton-cache-" + cache + "-async-");
+    this.loaders = ownLoaders;
+    this.background = ownBackground;
+  }
+
+  private static ThreadPoolExecutor pool(int threads, String prefix) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(QUEUE), runnable -> daemon(runnable, prefix));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Drops a task that gave up while still queued, so it does not hold a place in the queue. */
+  void forget(Runnable task) {
+    if (ownLoaders instanceof ThreadPoolExecutor pool) {
+      pool.remove(task);
+    }
   }
 
   private static Thread daemon(Runnable runnable, String prefix) {

@@ -114,7 +114,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     this.stats = new StatsRecorder(name, b.listeners);
     this.local = new LocalTier<>(b.localMaximumSize, b.localMaximumWeight, b.localWeigher);
     this.threads = new CacheThreads(name, b.executor, b.threads);
-    this.loaderRunner = new LoaderRunner(name, threads.loaders, loaderTimeout);
+    this.loaderRunner = new LoaderRunner(name, threads, loaderTimeout);
     if (b.locks != null) {
       this.locksBreaker = new TierBreaker(name, "locks", b.breaker, b.clock, stats);
       this.locks = new KeyLocks(name, b.locks, b.lockLease, b.lockWait, stats, locksBreaker);
@@ -171,7 +171,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
    *     of the one loader that runs)
    * @return the value, or {@code null} if the loader said there is none
    * @throws CacheLoadException if the loader threw a checked exception (as its cause) or timed
-   *     out, the loader threads were all busy, the wait for another caller's load ran out or was
+   *     out, the loader threads were all busy and their queue full, the wait for another caller's load ran out or was
    *     interrupted (an {@link InterruptedException} as its cause, the interrupt flag kept), and
    *     no stale value could be served; an unchecked exception of the loader is rethrown as it
    *     is. Every caller coalesced on the load gets the same exception object.
@@ -879,11 +879,13 @@ public final class StampedeCache<K, V> implements AutoCloseable {
 
     /**
      * The bound of each of the cache's own thread pools, used when no {@link #executor} is
-     * given; by default 16. At most this many loaders run at once: one more is refused at once
-     * with a {@link CacheLoadException} (a load failure: stale-if-error applies), so loaders
-     * that ignore interrupts can hold threads but never grow the pool. At most this many
-     * {@code getAsync} calls and early refreshes run at once with 1,000 more queued; past that
-     * a {@code getAsync} future fails at once and an early refresh is skipped.
+     * given; by default 16. At most this many loaders run at once, with up to 1,000 more
+     * queued (time in the queue counts against the loader timeout); one more is refused at
+     * once with a {@link CacheLoadException} (a load failure: stale-if-error applies), so
+     * loaders that ignore interrupts can hold threads but never grow the pool. Likewise at
+     * most this many {@code getAsync} calls and early refreshes run at once with 1,000 more
+     * queued; past that a {@code getAsync} future fails at once and an early refresh is
+     * skipped.
      *
      * @param threads the most threads per pool; positive
      * @return this builder

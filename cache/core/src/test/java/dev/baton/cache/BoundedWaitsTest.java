@@ -179,10 +179,11 @@ class BoundedWaitsTest {
         failures.add(assertThrows(CacheLoadException.class,
             () -> cache.get("k" + System.nanoTime(), key -> stubborn(new CountDownLatch(1), release))));
       }
-      assertTrue(failures.get(0).getMessage().contains("did not finish within PT0.1S"),
-          failures.get(0).getMessage());
-      CacheLoadException atBound = failures.get(5);
-      assertTrue(atBound.getMessage().contains("every loader thread is busy"), atBound.getMessage());
+      for (CacheLoadException failure : failures) {
+        // the first two hold the two threads; the others time out in the queue
+        assertTrue(failure.getMessage().contains("did not finish within PT0.1S"),
+            failure.getMessage());
+      }
 
       List<CompletableFuture<String>> async = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
