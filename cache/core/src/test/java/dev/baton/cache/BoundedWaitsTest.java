@@ -201,6 +201,28 @@ class BoundedWaitsTest {
     }
   }
 
+  @Test
+  void loadsThatTimedOutInTheQueueDoNotFillIt() {
+    CountDownLatch release = new CountDownLatch(1);
+    try (StampedeCache<String, String> cache = StampedeCache.<String, String>builder("queue")
+        .ttl(Duration.ofMinutes(1))
+        .loaderTimeout(Duration.ofMillis(5))
+        .threads(1)
+        .build()) {
+      // the one loader thread is held; every later load waits in the queue and times out
+      assertThrows(CacheLoadException.class,
+          () -> cache.get("stuck", key -> stubborn(new CountDownLatch(1), release)));
+      for (int i = 0; i < 1_050; i++) { // more than the queue's 1,000 places
+        CacheLoadException e = assertThrows(CacheLoadException.class,
+            () -> cache.get("k" + System.nanoTime(), key -> "never runs"));
+        assertTrue(e.getMessage().contains("did not finish within"),
+            "load " + i + ": " + e.getMessage());
+      }
+    } finally {
+      release.countDown();
+    }
+  }
+
   private static long threads(String prefix) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().contains(prefix)).count();
