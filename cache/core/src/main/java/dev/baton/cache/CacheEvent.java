@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param key the key, as the store sees it (after the key codec); for the {@code BREAKER_}
  *     events the tier, {@code store} or {@code locks}
  * @param duration how long it took, where that is meaningful (a load, a lock wait); else zero
- * @param error the failure, for {@link Type#LOAD_FAILURE}, {@link Type#FALLBACK} and
- *     {@link Type#STALE_SERVED}; else {@code null}
+ * @param error the failure, for {@link Type#LOAD_FAILURE}, {@link Type#FALLBACK} (for a call an
+ *     open breaker skipped, an exception saying so) and {@link Type#STALE_SERVED} at the load
+ *     failure ({@code null} when the stale copy kept in the local tier is served); else
+ *     {@code null}
  */
 public record CacheEvent(Type type, String cache, String key, Duration duration, Throwable error) {
 
