@@ -10,10 +10,13 @@ import java.util.Objects;
  *
  * @param type what happened
  * @param cache the cache's name
- * @param key the key, as the store sees it (after the key codec)
+ * @param key the key, as the store sees it (after the key codec); for the {@code BREAKER_}
+ *     events the tier, {@code store} or {@code locks}
  * @param duration how long it took, where that is meaningful (a load, a lock wait); else zero
- * @param error the failure, for {@link Type#LOAD_FAILURE}, {@link Type#FALLBACK} and
- *     {@link Type#STALE_SERVED}; else {@code null}
+ * @param error the failure, for {@link Type#LOAD_FAILURE}, {@link Type#FALLBACK} (for a call an
+ *     open breaker skipped, an exception saying so) and {@link Type#STALE_SERVED} at the load
+ *     failure ({@code null} when the stale copy kept in the local tier is served); else
+ *     {@code null}
  */
 public record CacheEvent(Type type, String cache, String key, Duration duration, Throwable error) {
 
@@ -56,6 +59,15 @@ public record CacheEvent(Type type, String cache, String key, Duration duration,
     /** The loader failed and a stale value, inside the stale-if-error window, was returned. */
     STALE_SERVED,
     /** A read close to expiry started a background refresh. */
-    EARLY_REFRESH
+    EARLY_REFRESH,
+    /**
+     * A tier's circuit breaker opened after repeated failures (or a failed start-up ping): its
+     * calls are skipped for a while. {@code key} names the tier: {@code store} or {@code locks}.
+     */
+    BREAKER_OPEN,
+    /** A tier's breaker lets probe calls through; {@code key} names the tier. */
+    BREAKER_HALF_OPEN,
+    /** A tier's probes succeeded and its breaker closed; {@code key} names the tier. */
+    BREAKER_CLOSED
   }
 }

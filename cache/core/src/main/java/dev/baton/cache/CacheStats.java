@@ -14,8 +14,15 @@ package dev.baton.cache;
  * @param lockTimeouts lock waits that ran out; the load went on without the lock
  * @param unlockedLoads loads that went ahead without the lock (lock timeout or lock-store outage)
  * @param fallbacks store or lock-store failures the cache carried on through
- * @param staleServed requests answered with a stale value because the loader failed
+ * @param staleServed requests answered with a stale value because the loader failed (at the
+ *     failure, and from the local tier until the loader is tried again)
  * @param earlyRefreshes background refreshes started before expiry (XFetch)
+ * @param breakerOpenings times a tier's circuit breaker opened (store and locks together)
+ * @param localSize entries in the local tier now (Caffeine's estimate, after pending
+ *     maintenance); expired entries count until overwritten or evicted
+ * @param localWeight the local tier's total weight now, with
+ *     {@link StampedeCache.Builder#localMaximumWeight}; else 0
+ * @param localEvictions entries the local tier evicted to stay within its size or weight bound
  */
 public record CacheStats(
     long localHits,
@@ -28,4 +35,8 @@ public record CacheStats(
     long unlockedLoads,
     long fallbacks,
     long staleServed,
-    long earlyRefreshes) {}
+    long earlyRefreshes,
+    long breakerOpenings,
+    long localSize,
+    long localWeight,
+    long localEvictions) {}

@@ -31,8 +31,9 @@ public interface CacheStore extends AutoCloseable {
   Optional<byte[]> get(String namespace, String key);
 
   /**
-   * Stores {@code entry} under {@code key}, replacing any entry there; the store drops it after
-   * {@code ttl}.
+   * Stores {@code entry} under {@code key}, replacing any entry there, and ends the key's lease
+   * (see {@link #lease}) in the same atomic step, so no load that started before this write can
+   * overwrite it; the store drops the entry after {@code ttl}. Used by {@code StampedeCache.put}.
    *
    * @param namespace the cache's name
    * @param key the key, as the cache's key codec made it
@@ -42,12 +43,51 @@ public interface CacheStore extends AutoCloseable {
   void put(String namespace, String key, byte[] entry, Duration ttl);
 
   /**
-   * Removes the entry under {@code key}, if any.
+   * The key's current lease, taken before a load reads its source: an opaque token that
+   * {@link #put}, {@link #delete} and the lease's expiry end. If the key has a lease it is
+   * returned (two loads of one key may share one); otherwise {@code candidate}, a random token
+   * never handed out before, is recorded for {@code leaseTime} and returned.
+   *
+   * @param namespace the cache's name
+   * @param key the key, as the cache's key codec made it
+   * @param candidate the token to record if the key has no lease; random and unique
+   * @param leaseTime how long the lease lasts at most; positive
+   * @return the key's lease token
+   */
+  String lease(String namespace, String key, String candidate, Duration leaseTime);
+
+  /**
+   * Stores {@code entry} under {@code key} only if {@code lease} is still the key's lease, in one
+   * atomic step: a load whose key was invalidated (or put, or whose lease expired) since it took
+   * the lease writes nothing, so an invalidation is never undone by a load that started before
+   * it.
+   *
+   * @param namespace the cache's name
+   * @param key the key, as the cache's key codec made it
+   * @param entry the opaque bytes the cache produced
+   * @param ttl how long the store keeps it; positive
+   * @param lease the token {@link #lease} returned before the load
+   * @return whether the entry was written
+   */
+  boolean putIfLeased(String namespace, String key, byte[] entry, Duration ttl, String lease);
+
+  /**
+   * Removes the entry under {@code key}, if any, and ends the key's lease in the same atomic
+   * step, so a load that started before it cannot write its (older) value afterwards.
    *
    * @param namespace the cache's name
    * @param key the key, as the cache's key codec made it
    */
   void delete(String namespace, String key);
+
+  /**
+   * Checks that the store answers, within its timeout. The cache calls it when it is built (a
+   * store found down opens the cache's store breaker at once) and from
+   * {@code StampedeCache.health()}.
+   *
+   * @throws RuntimeException if the store cannot be reached or does not answer in time
+   */
+  void ping();
 
   /**
    * Sends {@code message} to every subscriber of {@code namespace}, in every instance. Delivery

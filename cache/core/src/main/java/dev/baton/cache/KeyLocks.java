@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-key distributed locks of a cache. Never throws for the lock store: a lock that cannot
  * be had in time, or a lock store that cannot be reached, is logged and counted, and the caller
- * goes on without it. Thread-safe.
+ * goes on without it. Calls go through the lock store's circuit breaker: while it is open, the
+ * caller goes on without the lock at once. Thread-safe.
  */
 final class KeyLocks {
   private static final Logger log = LoggerFactory.getLogger(KeyLocks.class);
@@ -27,9 +28,12 @@ final class KeyLocks {
   private final Duration lease;
   private final Duration maxWait;
   private final StatsRecorder stats;
+  private final TierBreaker breaker;
 
-  KeyLocks(String cache, LockProvider locks, Duration lease, Duration maxWait, StatsRecorder stats) {
+  KeyLocks(String cache, LockProvider locks, Duration lease, Duration maxWait, StatsRecorder stats,
+      TierBreaker breaker) {
     this.cache = cache;
+    this.breaker = breaker;
     this.locks = locks;
     this.lease = lease;
     this.maxWait = maxWait;
@@ -41,13 +45,17 @@ final class KeyLocks {
    * (counted). The lease is kept alive until released, so a slow load keeps it.
    */
   Optional<Lease> acquire(String key) {
+    if (!permitted(key)) {
+      return Optional.empty();
+    }
     String name = lockName(key);
+    long start = System.nanoTime();
     try {
       Optional<Lease> lease = locks.tryAcquire(name, this.lease);
       if (lease.isEmpty()) {
-        long start = System.nanoTime();
+        long waitStart = System.nanoTime();
         lease = locks.tryAcquire(name, this.lease, maxWait);
-        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        Duration waited = Duration.ofNanos(System.nanoTime() - waitStart);
         stats.record(Type.LOCK_WAIT, key, waited, null);
         if (lease.isEmpty()) {
           log.warn("Cache {}: lock of {} not had within {}; loading without it", cache, key,
@@ -55,29 +63,55 @@ final class KeyLocks {
           stats.record(Type.LOCK_TIMEOUT, key, waited, null);
         }
       }
+      breaker.succeeded(start);
       return lease.map(Lease::keepAlive);
     } catch (LockException | IllegalStateException e) {
+      breaker.failed(start, e);
       log.warn("Cache {}: lock store failed for {}; loading without the lock: {}", cache, key,
           e.toString());
       stats.record(Type.FALLBACK, key, Duration.ZERO, e);
       return Optional.empty();
     } catch (InterruptedException e) {
+      breaker.abandoned();
       Thread.currentThread().interrupt();
       throw new CacheLoadException("interrupted while waiting for the lock of " + key
           + " in cache " + cache, e);
+    } catch (RuntimeException | Error e) {
+      breaker.abandoned();
+      throw e;
     }
   }
 
   /** One attempt, no waiting: for background refreshes, which skip a key someone else loads. */
   Optional<Lease> tryAcquireNow(String key) {
+    if (!permitted(key)) {
+      return Optional.empty();
+    }
+    long start = System.nanoTime();
     try {
-      return locks.tryAcquire(lockName(key), lease).map(Lease::keepAlive);
+      Optional<Lease> lease = locks.tryAcquire(lockName(key), this.lease).map(Lease::keepAlive);
+      breaker.succeeded(start);
+      return lease;
     } catch (LockException | IllegalStateException e) {
+      breaker.failed(start, e);
       log.warn("Cache {}: lock store failed for the refresh of {}; skipping the early refresh: {}",
           cache, key, e.toString());
       stats.record(Type.FALLBACK, key, Duration.ZERO, e);
       return Optional.empty();
+    } catch (RuntimeException | Error e) {
+      breaker.abandoned();
+      throw e;
     }
+  }
+
+  /** {@return false (counted as a fallback) if the breaker skips the lock store now} */
+  private boolean permitted(String key) {
+    if (breaker.allow()) {
+      return true;
+    }
+    log.debug("Cache {}: lock breaker open; going on without the lock of {}", cache, key);
+    stats.record(Type.FALLBACK, key, Duration.ZERO, breaker.skipped());
+    return false;
   }
 
   private String lockName(String key) {

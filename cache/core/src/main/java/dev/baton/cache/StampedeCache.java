@@ -1,34 +1,28 @@
 package dev.baton.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.baton.cache.CacheEvent.Type;
 import dev.baton.locks.Lease;
 import dev.baton.locks.LockProvider;
 import dev.baton.locks.Ticker;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * reads the store again; and only then loads, stores the value with its TTL (plus jitter) and
  * releases the lock. If the lock cannot be had in time or its store is down, it reads the store
  * once more and loads without the lock (counted, logged). Hot keys are refreshed in the
- * background shortly before they expire (XFetch). A store outage never reaches the caller.
+ * background shortly before they expire (XFetch). A store outage never reaches the caller, and
+ * a circuit breaker per shared tier makes a sick store cost one timeout, not one per request.
+ * An {@link #invalidate} wins over every load that started before it, here and in the store.
  * The module's README has the guarantees and the failure behaviour.
  *
  * <p>Thread-safe. Close it to stop its invalidation subscription and its own threads; it does
@@ -67,7 +63,12 @@ import org.slf4j.LoggerFactory;
 public final class StampedeCache<K, V> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StampedeCache.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-  private static final AtomicInteger THREADS = new AtomicInteger();
+  /** What a coalesced caller waits beyond the loader timeout and the lock wait: store calls. */
+  static final Duration WAIT_SLACK = Duration.ofSeconds(5);
+  /** The default loader timeout: every load, and so every wait, is bounded. */
+  static final Duration DEFAULT_LOADER_TIMEOUT = Duration.ofSeconds(30);
+  /** How often, at most, a key served stale after a load failure tries the loader again. */
+  static final Duration STALE_RETRY = Duration.ofSeconds(1);
 
   private final String name;
   private final String instance = UUID.randomUUID().toString();
@@ -77,14 +78,19 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   private final long jitterMillis;
   private final long negativeTtlMillis;
   private final Duration staleIfError;
+  private final long staleRetryNanos;
   private final Duration loaderTimeout;
+  private final Duration waitBound;
+  private final Duration leaseTime;
   private final EarlyRefresh earlyRefresh;
-  private final Cache<String, LocalEntry<V>> local;
+  private final LocalTier<V> local;
   private final SharedTier<V> shared; // null without a store
   private final KeyLocks locks; // null without a lock provider
+  private final TierBreaker storeBreaker; // null without a store
+  private final TierBreaker locksBreaker; // null without a lock provider
   private final StatsRecorder stats;
-  private final Executor executor;
-  private final ExecutorService ownExecutor; // null when the caller gave one
+  private final CacheThreads threads;
+  private final LoaderRunner loaderRunner;
   private final CacheStore.Subscription subscription; // null without a store
   private final ConcurrentHashMap<String, CompletableFuture<LocalEntry<V>>> inFlight =
       new ConcurrentHashMap<>();
@@ -97,37 +103,45 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     this.jitterMillis = b.ttlJitter.toMillis();
     this.negativeTtlMillis = b.negativeTtl.toMillis();
     this.staleIfError = b.staleIfError;
+    this.staleRetryNanos = (b.ttl.compareTo(STALE_RETRY) < 0 ? b.ttl : STALE_RETRY).toNanos();
     this.loaderTimeout = b.loaderTimeout;
+    this.waitBound = loaderTimeout.plus(b.locks == null ? Duration.ZERO : b.lockWait)
+        .plus(WAIT_SLACK);
+    this.leaseTime = loaderTimeout.plus(WAIT_SLACK);
     this.earlyRefresh = new EarlyRefresh(b.earlyRefreshBeta);
     long localTtl = b.localTtl == null ? Long.MAX_VALUE / 4 : b.localTtl.toNanos();
     this.timing = new Timing(b.ticker, b.clock, localTtl, saturatedNanos(b.staleIfError));
     this.stats = new StatsRecorder(name, b.listeners);
-    this.local = Caffeine.newBuilder()
-        .maximumSize(b.localMaximumSize)
-        // No expiry in Caffeine: each entry's freshness (and stale window) is checked on read
-        // with one clock reading, and a miss overwrites the entry. Caffeine's own expiry would
-        // read the clock a second time on every hit (CacheHitBenchmark); the size bound alone
-        // limits what expired entries can hold on to.
-        .build();
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownExecutor = null;
+    this.local = new LocalTier<>(b.localMaximumSize, b.localMaximumWeight, b.localWeigher);
+    this.threads = new CacheThreads(name, b.executor, b.threads);
+    this.loaderRunner = new LoaderRunner(name, threads, loaderTimeout);
+    if (b.locks != null) {
+      this.locksBreaker = new TierBreaker(name, "locks", b.breaker, b.clock, stats);
+      this.locks = new KeyLocks(name, b.locks, b.lockLease, b.lockWait, stats, locksBreaker);
     } else {
-      this.ownExecutor = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "baton-cache-" + name + "-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
-      this.executor = ownExecutor;
+      this.locksBreaker = null;
+      this.locks = null;
     }
-    this.locks = b.locks == null ? null
-        : new KeyLocks(name, b.locks, b.lockLease, b.lockWait, stats);
     if (b.store != null) {
-      this.shared = new SharedTier<>(name, b.store, b.codec, timing, stats);
+      this.storeBreaker = new TierBreaker(name, "store", b.breaker, b.clock, stats);
+      this.shared = new SharedTier<>(name, b.store, b.codec, timing, stats, storeBreaker);
+      checkStore();
       this.subscription = subscribe();
     } else {
+      this.storeBreaker = null;
       this.shared = null;
       this.subscription = null;
+    }
+  }
+
+  /** The start-up ping: a store found down opens its breaker, so requests do not each wait. */
+  private void checkStore() {
+    try {
+      shared.ping();
+    } catch (RuntimeException e) {
+      log.warn("Cache {}: the store does not answer at start-up; skipping it until a probe "
+          + "finds it back: {}", name, e.toString());
+      storeBreaker.open();
     }
   }
 
@@ -148,14 +162,19 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   /**
    * The value of {@code key}: from the local tier, else the store, else {@code loader}, which
    * runs at most once per key at a time in this instance and, with locks, in the whole fleet.
+   * The loader runs on the cache's loader threads, bounded by the loader timeout; a caller
+   * coalesced behind another caller's load waits at most the loader timeout plus the lock wait
+   * plus 5 s, and an interrupt ends its wait at once.
    *
    * @param key the key; not null
    * @param loader computes the value on a miss (callers coalesced on one load share the result
    *     of the one loader that runs)
    * @return the value, or {@code null} if the loader said there is none
    * @throws CacheLoadException if the loader threw a checked exception (as its cause) or timed
-   *     out, and no stale value could be served; an unchecked exception of the loader is
-   *     rethrown as it is. Every caller coalesced on the load gets the same exception object.
+   *     out, the loader threads were all busy and their queue full, the wait for another caller's load ran out or was
+   *     interrupted (an {@link InterruptedException} as its cause, the interrupt flag kept), and
+   *     no stale value could be served; an unchecked exception of the loader is rethrown as it
+   *     is. Every caller coalesced on the load gets the same exception object.
    */
   public V get(K key, CacheLoader<? super K, ? extends V> loader) {
     Objects.requireNonNull(loader, "loader");
@@ -168,8 +187,11 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   }
 
   /**
-   * {@link #get} on the cache's executor: a fresh local value completes at once, anything else
-   * runs there. The future fails as {@code get} would throw.
+   * {@link #get} on the cache's background threads: a fresh local value completes at once,
+   * anything else runs there. The future fails as {@code get} would throw, and fails at once
+   * with a {@link CacheLoadException} when the cache's own pool is at its bound (every thread
+   * busy and 1,000 tasks waiting) or the given executor
+   * rejects the task.
    *
    * @param key the key; not null
    * @param loader computes the value on a miss
@@ -182,12 +204,20 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     if (hit != null) {
       return CompletableFuture.completedFuture(hit.value());
     }
-    return CompletableFuture.supplyAsync(() -> miss(key, storeKey, loader).value(), executor);
+    try {
+      return CompletableFuture.supplyAsync(() -> miss(key, storeKey, loader).value(),
+          threads.background);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new CacheLoadException("cache " + name
+          + " cannot run getAsync of " + storeKey + ": its background threads are all busy "
+          + "and their queue is full (or the cache is closed)", e));
+    }
   }
 
   /**
    * The value of {@code key} if this instance or the store holds a fresh one; never loads.
-   * Empty also for a key remembered as absent (negative caching).
+   * Empty also for a key remembered as absent (negative caching), and for a stale value kept
+   * after a load failure.
    *
    * @param key the key; not null
    * @return the fresh value, or empty
@@ -195,8 +225,9 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   public Optional<V> getIfPresent(K key) {
     String storeKey = storeKey(key);
     long now = timing.ticker.read();
-    LocalEntry<V> entry = local.getIfPresent(storeKey);
-    if (entry != null && entry.isFresh(now)) {
+    long version = local.version(storeKey);
+    LocalEntry<V> entry = local.get(storeKey);
+    if (entry != null && !entry.stale() && entry.isFresh(now)) {
       stats.localHit(storeKey);
       return Optional.ofNullable(entry.value());
     }
@@ -204,10 +235,8 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     if (shared == null) {
       return Optional.empty();
     }
-    Optional<LocalEntry<V>> stored = shared.read(storeKey);
+    Optional<LocalEntry<V>> stored = fromStore(storeKey, version);
     if (stored.isPresent() && stored.get().isFresh(timing.ticker.read())) {
-      stats.record(Type.HIT_STORE, storeKey);
-      local.put(storeKey, stored.get());
       return Optional.ofNullable(stored.get().value());
     }
     return Optional.empty();
@@ -215,7 +244,8 @@ public final class StampedeCache<K, V> implements AutoCloseable {
 
   /**
    * Sets the value of {@code key} here and in the store, with the cache's TTL and jitter, and
-   * tells the other instances to drop their local copies.
+   * tells the other instances to drop their local copies. Like {@link #invalidate}, it wins over
+   * every load of the key that started before it.
    *
    * @param key the key; not null
    * @param value the value; not null
@@ -223,31 +253,65 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   public void put(K key, V value) {
     Objects.requireNonNull(value, "value");
     String storeKey = storeKey(key);
-    LocalEntry<V> previous = local.getIfPresent(storeKey);
+    LocalEntry<V> previous = local.get(storeKey);
     long loadNanos = previous == null ? 0 : previous.loadNanos();
-    keep(storeKey, value, loadNanos);
+    LocalEntry<V> entry = entry(value, loadNanos);
+    inFlight.remove(storeKey);
+    if (shared != null) {
+      shared.write(storeKey, entry, keep(entry));
+    }
+    local.putNewer(storeKey, entry);
     if (shared != null) {
       shared.publish(storeKey, invalidation(storeKey));
     }
   }
 
   /**
-   * Removes {@code key} here and from the store, and from the other instances' local tiers.
+   * Removes {@code key} here and from the store, and from the other instances' local tiers. A
+   * load of the key that started before this call (here or in another instance) writes nothing
+   * when it finishes, and callers that come after it do not join such a load: they load anew.
    *
    * @param key the key; not null
    */
   public void invalidate(K key) {
     String storeKey = storeKey(key);
     local.invalidate(storeKey);
+    inFlight.remove(storeKey);
     if (shared != null) {
       shared.delete(storeKey);
       shared.publish(storeKey, invalidation(storeKey));
     }
   }
 
-  /** {@return a snapshot of the counters since the cache was built} */
+  /**
+   * A snapshot of the counters since the cache was built, with the local tier's current size,
+   * weight and evictions.
+   *
+   * @return the counters
+   */
   public CacheStats stats() {
-    return stats.snapshot();
+    return stats.snapshot(local.size(), local.weight(), local.evictions());
+  }
+
+  /**
+   * The state of the shared tiers, for a health endpoint: pings the store now (bounded by its
+   * timeout) and reads both breakers. The cache keeps answering whatever this says.
+   *
+   * @return the store's and the lock store's state
+   */
+  public CacheHealth health() {
+    CacheHealth.State store = CacheHealth.State.NONE;
+    if (shared != null) {
+      try {
+        shared.ping();
+        store = storeBreaker.state();
+      } catch (RuntimeException e) {
+        log.debug("Cache {}: health check ping failed: {}", name, e.toString());
+        store = CacheHealth.State.DOWN;
+      }
+    }
+    CacheHealth.State lockState = locks == null ? CacheHealth.State.NONE : locksBreaker.state();
+    return new CacheHealth(store, lockState);
   }
 
   /** {@return the cache's name} */
@@ -264,9 +328,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     if (subscription != null) {
       subscription.close();
     }
-    if (ownExecutor != null) {
-      ownExecutor.shutdownNow();
-    }
+    threads.close();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -279,10 +341,14 @@ public final class StampedeCache<K, V> implements AutoCloseable {
 
   /** A fresh local entry (counted as a hit, maybe starting an early refresh), or null. */
   private LocalEntry<V> freshLocal(K key, String storeKey, CacheLoader<? super K, ? extends V> loader) {
-    LocalEntry<V> entry = local.getIfPresent(storeKey);
+    LocalEntry<V> entry = local.get(storeKey);
     if (entry != null) {
       long now = timing.ticker.read();
       if (entry.isFresh(now)) {
+        if (entry.stale()) {
+          stats.record(Type.STALE_SERVED, storeKey); // kept after a failure: no retry storm
+          return entry;
+        }
         stats.localHit(storeKey);
         if (earlyRefresh.shouldRefresh(entry, now)) {
           startRefresh(key, storeKey, entry, loader);
@@ -299,7 +365,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     CompletableFuture<LocalEntry<V>> mine = new CompletableFuture<>();
     CompletableFuture<LocalEntry<V>> leader = inFlight.putIfAbsent(storeKey, mine);
     if (leader != null) {
-      return await(leader);
+      return await(storeKey, leader);
     }
     try {
       LocalEntry<V> result = lead(key, storeKey, loader);
@@ -313,10 +379,11 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     }
   }
 
-  private static <V> LocalEntry<V> await(CompletableFuture<LocalEntry<V>> leader) {
+  /** Waits for another caller's load: interruptibly, and at most {@link #waitBound}. */
+  private LocalEntry<V> await(String storeKey, CompletableFuture<LocalEntry<V>> leader) {
     try {
-      return leader.join();
-    } catch (CompletionException e) {
+      return leader.get(waitBound.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException runtime) {
         throw runtime; // the leader's own exception object
@@ -324,33 +391,45 @@ public final class StampedeCache<K, V> implements AutoCloseable {
       if (cause instanceof Error error) {
         throw error;
       }
-      throw e;
+      throw new CacheLoadException("load of " + storeKey + " in cache " + name + " failed: "
+          + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheLoadException("interrupted while waiting for the load of " + storeKey
+          + " in cache " + name, e);
+    } catch (TimeoutException e) {
+      throw new CacheLoadException("gave up waiting for the load of " + storeKey + " in cache "
+          + name + " after " + waitBound + " (loader timeout + lock wait + " + WAIT_SLACK + ")",
+          e);
     }
   }
 
   /** The triple check, for the one thread per key of this instance that goes on. */
   private LocalEntry<V> lead(K key, String storeKey, CacheLoader<? super K, ? extends V> loader) {
-    LocalEntry<V> stale = local.getIfPresent(storeKey);
+    // Read before anything else: an invalidation after this point keeps our results out of the
+    // local tier (a store read, a load).
+    long version = local.version(storeKey);
+    LocalEntry<V> stale = local.get(storeKey);
     if (stale != null && stale.isFresh(timing.ticker.read())) {
       return stale; // a leader before us finished between our miss and our turn
     }
     if (shared == null && locks == null) {
-      return load(key, storeKey, loader, stale);
+      return load(key, storeKey, loader, stale, version);
     }
     if (shared != null) {
-      Optional<LocalEntry<V>> stored = fromStore(storeKey);
+      Optional<LocalEntry<V>> stored = fromStore(storeKey, version);
       if (stored.isPresent() && stored.get().isFresh(timing.ticker.read())) {
         return stored.get();
       }
       stale = newer(stale, stored);
     }
     if (locks == null) {
-      return load(key, storeKey, loader, stale);
+      return load(key, storeKey, loader, stale, version);
     }
     Optional<Lease> lease = locks.acquire(storeKey);
     try {
       if (shared != null) {
-        Optional<LocalEntry<V>> stored = fromStore(storeKey);
+        Optional<LocalEntry<V>> stored = fromStore(storeKey, version);
         if (stored.isPresent() && stored.get().isFresh(timing.ticker.read())) {
           return stored.get();
         }
@@ -360,18 +439,21 @@ public final class StampedeCache<K, V> implements AutoCloseable {
         stats.unlockedLoad();
         log.warn("Cache {}: loading {} without its lock", name, storeKey);
       }
-      return load(key, storeKey, loader, stale);
+      return load(key, storeKey, loader, stale, version);
     } finally {
       lease.ifPresent(Lease::release);
     }
   }
 
-  /** A store read; a fresh entry is counted as a store hit and copied to the local tier. */
-  private Optional<LocalEntry<V>> fromStore(String storeKey) {
+  /**
+   * A store read; a fresh entry is counted as a store hit and copied to the local tier unless
+   * the key was invalidated since {@code version}.
+   */
+  private Optional<LocalEntry<V>> fromStore(String storeKey, long version) {
     Optional<LocalEntry<V>> stored = shared.read(storeKey);
     if (stored.isPresent() && stored.get().isFresh(timing.ticker.read())) {
       stats.record(Type.HIT_STORE, storeKey);
-      local.put(storeKey, stored.get());
+      local.putIfCurrent(storeKey, stored.get(), version);
     }
     return stored;
   }
@@ -389,96 +471,79 @@ public final class StampedeCache<K, V> implements AutoCloseable {
   // ---------------------------------------------------------------------------------------
   // Loading
 
-  /** Calls the loader and keeps what it returns; on failure serves {@code stale} if allowed. */
+  /**
+   * Calls the loader and keeps what it returns, unless the key was invalidated meanwhile; on
+   * failure serves {@code stale} if allowed, and keeps it locally for a while so the next
+   * misses do not each wait for the loader to fail again.
+   */
   private LocalEntry<V> load(K key, String storeKey, CacheLoader<? super K, ? extends V> loader,
-      LocalEntry<V> stale) {
+      LocalEntry<V> stale, long version) {
+    // Taken before the loader reads its source: an invalidation (or put) after this point ends
+    // the lease, and the store refuses our write.
+    String storeLease = shared == null ? null : shared.lease(storeKey, leaseTime);
     long start = timing.ticker.read();
     V value;
     try {
       value = callLoader(key, storeKey, loader);
     } catch (RuntimeException | Error e) {
-      Duration took = Duration.ofNanos(timing.ticker.read() - start);
+      long now = timing.ticker.read();
+      Duration took = Duration.ofNanos(now - start);
       stats.record(Type.LOAD_FAILURE, storeKey, took, e);
-      if (stale != null && stale.isServableStale(timing.ticker.read())) {
+      if (stale != null && stale.isServableStale(now)) {
         log.warn("Cache {}: loader failed for {}; serving the value that expired at {} "
-            + "(stale-if-error {}): {}", name, storeKey, java.time.Instant.ofEpochMilli(
-            stale.expiresAtMillis()), staleIfError, e.toString());
+            + "(stale-if-error {}), trying again in {} ms: {}", name, storeKey,
+            Instant.ofEpochMilli(stale.expiresAtMillis()), staleIfError,
+            TimeUnit.NANOSECONDS.toMillis(staleRetryNanos), e.toString());
         stats.record(Type.STALE_SERVED, storeKey, took, e);
-        return stale;
+        LocalEntry<V> kept = stale.keptStale(now + staleRetryNanos);
+        local.putIfCurrent(storeKey, kept, version);
+        return kept;
       }
       throw e;
     }
     long loadNanos = timing.ticker.read() - start;
     stats.record(Type.LOAD, storeKey, Duration.ofNanos(loadNanos), null);
-    return keep(storeKey, value, loadNanos);
+    return keepLoaded(storeKey, value, loadNanos, version, storeLease);
   }
 
-  /** Stores a loaded or put value in both tiers; an absence only with negative caching. */
-  private LocalEntry<V> keep(String storeKey, V value, long loadNanos) {
-    long ttl;
-    if (value == null) {
-      if (negativeTtlMillis == 0) {
-        return timing.local(null, timing.clock.millis(), loadNanos); // returned, not kept
+  /**
+   * Stores a loaded value in both tiers (an absence only with negative caching), each write
+   * conditional on the key not having been invalidated since the load began. The callers of
+   * this load get the value either way: it was current when they asked.
+   */
+  private LocalEntry<V> keepLoaded(String storeKey, V value, long loadNanos, long version,
+      String storeLease) {
+    if (value == null && negativeTtlMillis == 0) {
+      return timing.local(null, timing.clock.millis(), loadNanos); // returned, not kept
+    }
+    LocalEntry<V> entry = entry(value, loadNanos);
+    if (shared != null && storeLease != null) {
+      SharedTier.Write written = shared.writeIfLeased(storeKey, entry, keep(entry), storeLease);
+      if (written == SharedTier.Write.SUPERSEDED) {
+        log.debug("Cache {}: {} was invalidated while it loaded; not keeping the result", name,
+            storeKey);
+        return entry;
       }
-      ttl = negativeTtlMillis;
-    } else {
-      ttl = ttlMillis + (jitterMillis == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterMillis + 1));
     }
-    LocalEntry<V> entry = timing.local(value, timing.clock.millis() + ttl, loadNanos);
-    if (shared != null) {
-      shared.write(storeKey, entry, Duration.ofMillis(ttl).plus(staleIfError));
-    }
-    local.put(storeKey, entry);
+    local.putIfCurrent(storeKey, entry, version);
     return entry;
   }
 
+  /** A new entry for {@code value}: the TTL plus jitter, or the negative TTL for an absence. */
+  private LocalEntry<V> entry(V value, long loadNanos) {
+    long ttl = value == null ? negativeTtlMillis
+        : ttlMillis + (jitterMillis == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterMillis + 1));
+    return timing.local(value, timing.clock.millis() + ttl, loadNanos);
+  }
+
+  /** How long the store keeps an entry: until its expiry plus the stale-if-error window. */
+  private Duration keep(LocalEntry<V> entry) {
+    long remaining = Math.max(1, entry.expiresAtMillis() - timing.clock.millis());
+    return Duration.ofMillis(remaining).plus(staleIfError);
+  }
+
   private V callLoader(K key, String storeKey, CacheLoader<? super K, ? extends V> loader) {
-    if (loaderTimeout == null) {
-      try {
-        return loader.load(key);
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CacheLoadException("loader of " + storeKey + " in cache " + name
-            + " was interrupted", e);
-      } catch (Exception e) {
-        throw new CacheLoadException("loader of " + storeKey + " in cache " + name + " failed: "
-            + e, e);
-      }
-    }
-    FutureTask<V> task = new FutureTask<>(() -> loader.load(key));
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      throw new CacheLoadException("cache " + name + " cannot run the loader of " + storeKey
-          + " (closed?)", e);
-    }
-    try {
-      return task.get(loaderTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      task.cancel(true);
-      throw new CacheLoadException("loader of " + storeKey + " in cache " + name
-          + " did not finish within " + loaderTimeout, e);
-    } catch (InterruptedException e) {
-      task.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CacheLoadException("interrupted while waiting for the loader of " + storeKey
-          + " in cache " + name, e);
-    } catch (CancellationException e) {
-      throw new CacheLoadException("loader of " + storeKey + " in cache " + name
-          + " was cancelled", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new CacheLoadException("loader of " + storeKey + " in cache " + name + " failed: "
-          + cause, cause);
-    }
+    return loaderRunner.call(key, storeKey, loader);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -490,7 +555,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
       return; // one refresh per key per instance
     }
     try {
-      executor.execute(() -> {
+      threads.background.execute(() -> {
         try {
           refresh(key, storeKey, seen, loader);
         } finally {
@@ -516,15 +581,17 @@ public final class StampedeCache<K, V> implements AutoCloseable {
       }
     }
     try {
+      long version = local.version(storeKey);
       if (shared != null) {
         Optional<LocalEntry<V>> stored = shared.read(storeKey);
         if (stored.isPresent() && stored.get().expiresAtMillis() > seen.expiresAtMillis()) {
-          local.put(storeKey, stored.get()); // another instance refreshed it already
+          // another instance refreshed it already
+          local.putIfCurrent(storeKey, stored.get(), version);
           return;
         }
       }
       stats.record(Type.EARLY_REFRESH, storeKey);
-      load(key, storeKey, loader, null);
+      load(key, storeKey, loader, null, version);
     } catch (RuntimeException e) {
       log.warn("Cache {}: early refresh of {} failed; readers keep the current value: {}", name,
           storeKey, e.toString());
@@ -548,7 +615,9 @@ public final class StampedeCache<K, V> implements AutoCloseable {
         if (space < 0 || message.regionMatches(0, instance, 0, space) && space == instance.length()) {
           return; // malformed, or our own: our local tier is already right
         }
-        local.invalidate(message.substring(space + 1));
+        String storeKey = message.substring(space + 1);
+        local.invalidate(storeKey); // also keeps loads in flight here out of the local tier
+        inFlight.remove(storeKey);
       }
 
       @Override
@@ -556,6 +625,7 @@ public final class StampedeCache<K, V> implements AutoCloseable {
         log.info("Cache {}: invalidation subscription is back; clearing the local tier, "
             + "invalidations may have been missed", name);
         local.invalidateAll();
+        inFlight.clear();
       }
     });
   }
@@ -585,6 +655,9 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     private Duration ttlJitter = Duration.ZERO;
     private Duration localTtl;
     private long localMaximumSize = 10_000;
+    private boolean localMaximumSizeSet;
+    private long localMaximumWeight;
+    private ToIntFunction<? super V> localWeigher;
     private CacheStore store;
     private CacheCodec<V> codec;
     private LockProvider locks;
@@ -593,7 +666,9 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     private double earlyRefreshBeta = 1.0;
     private Duration staleIfError = Duration.ZERO;
     private Duration negativeTtl = Duration.ZERO;
-    private Duration loaderTimeout;
+    private Duration loaderTimeout = DEFAULT_LOADER_TIMEOUT;
+    private int threads = 16;
+    private BreakerConfig breaker = BreakerConfig.defaults();
     private Function<? super K, String> keyCodec = String::valueOf;
     private final List<CacheListener> listeners = new ArrayList<>();
     private Executor executor;
@@ -660,6 +735,32 @@ public final class StampedeCache<K, V> implements AutoCloseable {
         throw new IllegalArgumentException("localMaximumSize must be positive: " + size);
       }
       this.localMaximumSize = size;
+      this.localMaximumSizeSet = true;
+      return this;
+    }
+
+    /**
+     * Bounds the local tier by weight instead of entries: each value weighs what
+     * {@code weigher} says (e.g. its size in bytes; an absence weighs 1), and the local tier
+     * evicts entries (least recently and frequently used first) to keep the total at most
+     * {@code maximumWeight}. Replaces {@link #localMaximumSize}; the two cannot be combined.
+     * {@link CacheStats#localWeight()} shows the current total.
+     *
+     * <pre>{@code
+     * .localMaximumWeight(64L << 20, photo -> photo.bytes().length)   // 64 MiB of photos
+     * }</pre>
+     *
+     * @param maximumWeight the largest total weight; positive
+     * @param weigher the weight of one value: 0 or more, quick, and the same for the same value
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maximumWeight} is not positive
+     */
+    public Builder<K, V> localMaximumWeight(long maximumWeight, ToIntFunction<? super V> weigher) {
+      if (maximumWeight <= 0) {
+        throw new IllegalArgumentException("localMaximumWeight must be positive: " + maximumWeight);
+      }
+      this.localWeigher = Objects.requireNonNull(weigher, "weigher must not be null");
+      this.localMaximumWeight = maximumWeight;
       return this;
     }
 
@@ -759,9 +860,10 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     }
 
     /**
-     * The longest a load may take; the loader then runs on the cache's executor and is
-     * interrupted when it is late. By default there is no timeout and the loader runs on the
-     * calling thread.
+     * The longest a load may take; by default 30 seconds. The loader runs on the cache's loader
+     * threads (or the {@link #executor}) and is interrupted when it is late; the caller gets a
+     * {@link CacheLoadException} (or a stale value). Callers coalesced behind a load wait at
+     * most this plus the lock wait plus 5 s.
      *
      * @param timeout the longest a load may run; positive
      * @return this builder
@@ -769,6 +871,43 @@ public final class StampedeCache<K, V> implements AutoCloseable {
      */
     public Builder<K, V> loaderTimeout(Duration timeout) {
       this.loaderTimeout = positive("loaderTimeout", timeout);
+      if (timeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("loaderTimeout must be at most a day: " + timeout);
+      }
+      return this;
+    }
+
+    /**
+     * The bound of each of the cache's own thread pools, used when no {@link #executor} is
+     * given; by default 16. At most this many loaders run at once, with up to 1,000 more
+     * queued (time in the queue counts against the loader timeout); one more is refused at
+     * once with a {@link CacheLoadException} (a load failure: stale-if-error applies), so
+     * loaders that ignore interrupts can hold threads but never grow the pool. Likewise at
+     * most this many {@code getAsync} calls and early refreshes run at once with 1,000 more
+     * queued; past that a {@code getAsync} future fails at once and an early refresh is
+     * skipped.
+     *
+     * @param threads the most threads per pool; positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder<K, V> threads(int threads) {
+      if (threads <= 0) {
+        throw new IllegalArgumentException("threads must be positive: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * The circuit breakers around the store and the lock store; by default
+     * {@link BreakerConfig#defaults()}. {@link BreakerConfig#disabled()} turns them off.
+     *
+     * @param breaker how the breakers open, wait and probe
+     * @return this builder
+     */
+    public Builder<K, V> breaker(BreakerConfig breaker) {
+      this.breaker = Objects.requireNonNull(breaker, "breaker must not be null");
       return this;
     }
 
@@ -796,8 +935,11 @@ public final class StampedeCache<K, V> implements AutoCloseable {
     }
 
     /**
-     * Runs {@link StampedeCache#getAsync}, early refreshes and loaders with a timeout; by default
-     * a pool of daemon threads that the cache owns and stops on close.
+     * Runs loaders, {@link StampedeCache#getAsync} and early refreshes; by default two bounded
+     * pools of daemon threads that the cache owns and stops on close (see {@link #threads}).
+     * A task the executor rejects fails as the cache's own pools fail at their bound. Coalesced
+     * callers and {@code getAsync} tasks wait on it for loads, so do not give an executor that
+     * runs tasks on the calling thread or is smaller than the loads you expect at once.
      *
      * @param executor the executor; the cache does not shut it down
      * @return this builder
@@ -833,11 +975,16 @@ public final class StampedeCache<K, V> implements AutoCloseable {
      * Builds the cache and, with a store, subscribes to its invalidations.
      *
      * @return the cache; close it to stop its subscription and own threads
-     * @throws IllegalStateException if no TTL was set
+     * @throws IllegalStateException if no TTL was set, or both a size and a weight bound
      */
     public StampedeCache<K, V> build() {
       if (ttl == null) {
         throw new IllegalStateException("ttl must be set for cache " + name);
+      }
+      if (localWeigher != null && localMaximumSizeSet) {
+        throw new IllegalStateException("cache " + name + " sets both localMaximumSize ("
+            + localMaximumSize + ") and localMaximumWeight (" + localMaximumWeight
+            + "); use one");
       }
       return new StampedeCache<>(this);
     }

@@ -62,12 +62,13 @@ final class StatsRecorder {
     }
   }
 
-  CacheStats snapshot() {
+  CacheStats snapshot(long localSize, long localWeight, long localEvictions) {
     return new CacheStats(
         count(Type.HIT_LOCAL), count(Type.HIT_STORE), count(Type.MISS), count(Type.LOAD),
         count(Type.LOAD_FAILURE), count(Type.LOCK_WAIT), count(Type.LOCK_TIMEOUT),
         unlockedLoads.sum(), count(Type.FALLBACK), count(Type.STALE_SERVED),
-        count(Type.EARLY_REFRESH));
+        count(Type.EARLY_REFRESH), count(Type.BREAKER_OPEN), localSize, localWeight,
+        localEvictions);
   }
 
   private long count(Type type) {

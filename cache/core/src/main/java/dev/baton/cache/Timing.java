@@ -28,6 +28,6 @@ final class Timing {
     long expiresAt = now + remaining;
     long freshUntil = now + Math.min(remaining, localTtlNanos);
     return new LocalEntry<>(value, expiresAtMillis, expiresAt, freshUntil, expiresAt + staleNanos,
-        loadNanos);
+        loadNanos, false);
   }
 }

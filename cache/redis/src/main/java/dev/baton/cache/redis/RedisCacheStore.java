@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -14,7 +15,6 @@ import javax.net.ssl.SSLContext;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * The Redis store of a {@code StampedeCache}: one string key per entry, written with
@@ -31,13 +31,47 @@ import redis.clients.jedis.params.SetParams;
  * }</pre>
  *
  * <p>Keys are {@code PREFIX + cache + ":k:" + key} (prefix {@code "baton:cache:"} by default),
- * the channel is {@code PREFIX + cache + ":invalidate"}. Every call is bounded by the client's
+ * each load's lease {@code PREFIX + cache + ":l:" + key}, the channel
+ * {@code PREFIX + cache + ":invalidate"}. A load writes its entry with one Lua script that checks
+ * the lease it took before it read its source; {@code delete} removes entry and lease in one
+ * {@code DEL}, so an invalidation is never undone by a load that began before it. Every call is bounded by the client's
  * timeout; failures are thrown as Jedis exceptions, which the cache logs and counts as
  * fallbacks. The module's README has the format and the failure behaviour.
  *
  * <p>Thread-safe. One store may serve many caches.
  */
 public final class RedisCacheStore implements CacheStore {
+  /**
+   * The lease: the key's lease token if it has one, else the caller's random candidate, recorded
+   * with a TTL. KEYS[1] lease key; ARGV[1] candidate, ARGV[2] lease time in ms.
+   */
+  private static final byte[] LEASE = bytes("""
+      local current = redis.call('GET', KEYS[1])
+      if current then return current end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      return ARGV[1]""");
+  /**
+   * The conditional write of a load: writes the entry only while the load's lease is the key's
+   * lease, in one step, so an invalidation (which deletes the lease) between the load's start
+   * and its write makes the write a no-op. KEYS[1] entry, KEYS[2] lease; ARGV[1] entry bytes,
+   * ARGV[2] lease token, ARGV[3] TTL in ms. Returns 1 if written, 0 if not.
+   */
+  private static final byte[] PUT_IF_LEASED = bytes("""
+      if redis.call('GET', KEYS[2]) == ARGV[2] then
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+        return 1
+      end
+      return 0""");
+  /**
+   * An unconditional write ({@code StampedeCache.put}) that ends the key's lease in the same
+   * step: no load that began before it can overwrite it. KEYS[1] entry, KEYS[2] lease; ARGV[1]
+   * entry bytes, ARGV[2] TTL in ms.
+   */
+  private static final byte[] PUT = bytes("""
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      redis.call('DEL', KEYS[2])
+      return 1""");
+
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
   private final String prefix;
@@ -91,13 +125,36 @@ public final class RedisCacheStore implements CacheStore {
 
   @Override
   public void put(String namespace, String key, byte[] entry, Duration ttl) {
-    long millis = Math.max(1, ttl.toMillis());
-    call(() -> jedis.set(entryKey(namespace, key), entry, SetParams.setParams().px(millis)));
+    byte[] millis = millis(ttl);
+    call(() -> jedis.eval(PUT, List.of(entryKey(namespace, key), leaseKey(namespace, key)),
+        List.of(entry, millis)));
   }
 
   @Override
+  public String lease(String namespace, String key, String candidate, Duration leaseTime) {
+    Object token = call(() -> jedis.eval(LEASE, List.of(leaseKey(namespace, key)),
+        List.of(bytes(candidate), millis(leaseTime))));
+    return new String((byte[]) token, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public boolean putIfLeased(String namespace, String key, byte[] entry, Duration ttl,
+      String lease) {
+    Object written = call(() -> jedis.eval(PUT_IF_LEASED,
+        List.of(entryKey(namespace, key), leaseKey(namespace, key)),
+        List.of(entry, bytes(lease), millis(ttl))));
+    return Long.valueOf(1).equals(written);
+  }
+
+  /** One {@code DEL} of the entry and its lease: atomic without a script. */
+  @Override
   public void delete(String namespace, String key) {
-    call(() -> jedis.del(entryKey(namespace, key)));
+    call(() -> jedis.del(entryKey(namespace, key), leaseKey(namespace, key)));
+  }
+
+  @Override
+  public void ping() {
+    call(jedis::ping);
   }
 
   @Override
@@ -119,6 +176,18 @@ public final class RedisCacheStore implements CacheStore {
 
   byte[] entryKey(String namespace, String key) {
     return (prefix + namespace + ":k:" + key).getBytes(StandardCharsets.UTF_8);
+  }
+
+  byte[] leaseKey(String namespace, String key) {
+    return bytes(prefix + namespace + ":l:" + key);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] millis(Duration ttl) {
+    return bytes(Long.toString(Math.max(1, ttl.toMillis())));
   }
 
   String channel(String namespace) {
