@@ -97,6 +97,8 @@ public final class FaultChecker {
         case "NEMESIS" -> {
           if (e.a().equals("begin")) {
             faults++;
+          } else if (e.a().equals("killed") && e.b().startsWith("worker:")) {
+            endGrantsOfKilled(grants, e.b().substring("worker:".length()), e.micros());
           }
         }
         default -> { }
@@ -110,6 +112,20 @@ public final class FaultChecker {
         overlap[0], overlap[1], overlap[2], maxOccupancy, (int) refusedFigures[0],
         refusedFigures[1], hung(log, stopMicros), undocumented, closeHangs, harnessErrors,
         List.copyOf(notes));
+  }
+
+  /** A killed worker JVM believes nothing any more: its open grants end (and it is told). */
+  private static void endGrantsOfKilled(List<Grant> grants, String process, long micros) {
+    for (Grant g : grants) {
+      if (process(g.worker).equals(process) && g.end == Long.MAX_VALUE) {
+        g.end = micros;
+        g.told = Math.min(g.told, micros);
+      }
+    }
+  }
+
+  private static String process(String worker) {
+    return worker.contains(".") ? worker.substring(0, worker.indexOf('.')) : worker;
   }
 
   /** Accepted writes below the highest accepted token, or sharing another worker's token. */
@@ -272,8 +288,7 @@ public final class FaultChecker {
     if (to - from <= HUNG_MICROS) {
       return false;
     }
-    String process = worker.contains(".") ? worker.substring(0, worker.indexOf('.')) : worker;
-    for (long[] s : suspensions.getOrDefault(process, List.of())) {
+    for (long[] s : suspensions.getOrDefault(process(worker), List.of())) {
       if (s[0] < to && s[1] > from) {
         return false;
       }
