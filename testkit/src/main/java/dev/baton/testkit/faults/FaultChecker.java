@@ -105,7 +105,7 @@ public final class FaultChecker {
       }
     }
     int[] order = tokenOrder(grants);
-    int[] overlap = overlaps(grants);
+    int[] overlap = overlaps(grants, notes);
     long[] refusedFigures = refusals(log, grants);
     return new FaultReport(scenario, seconds, faults, grants.size(), writes, accepted,
         unavailable, staleAccepted(log), fenceMismatches(log), order[0], order[1],
@@ -189,7 +189,7 @@ public final class FaultChecker {
   }
 
   /** {overlaps, untold, longest told delay in ms}. */
-  private static int[] overlaps(List<Grant> grants) {
+  private static int[] overlaps(List<Grant> grants, List<String> notes) {
     int overlaps = 0;
     int untold = 0;
     long maxDelay = 0;
@@ -202,6 +202,10 @@ public final class FaultChecker {
         overlaps++;
         if (stale.told == Long.MAX_VALUE) {
           untold++;
+          note(notes, "untold: " + stale.worker + " token " + stale.token + " granted at "
+              + stale.granted + " still believed (" + (stale.end == Long.MAX_VALUE ? "to the end"
+              : "until " + stale.end + ", then released") + ") when " + newer.worker
+              + " was granted token " + newer.token + " at " + newer.granted);
         } else {
           maxDelay = Math.max(maxDelay, (stale.told - newer.granted) / 1000);
         }

@@ -170,14 +170,24 @@ public final class FaultScenario {
       List<String> harness = nemesis.runAll(faults, Duration.ofSeconds(seconds), START_WAIT,
           STOP_WAIT);
       List<LogEntry> log = register.readLog();
+      writeLog(dir.resolve("log.tsv"), log);
       FaultReport report = FaultChecker.check(name, seconds, log, harness.size(), harness);
-      System.out.println(report.line());
+      System.out.println(report.line() + " log=" + dir.resolve("log.tsv"));
       System.out.flush();
       return report;
     } catch (IOException e) {
       throw new IllegalStateException("Scenario " + name + ": the register failed (worker"
           + " output in " + dir + ")", e);
     }
+  }
+
+  private static void writeLog(Path file, List<LogEntry> log) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (LogEntry e : log) {
+      lines.add(String.join("\t", Long.toString(e.micros()), e.kind(), e.worker(),
+          Long.toString(e.token()), e.a(), e.b(), e.c()));
+    }
+    Files.write(file, lines);
   }
 
   /** {@return how many fault kinds the scenario injects} */

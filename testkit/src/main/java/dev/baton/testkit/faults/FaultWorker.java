@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * provider and logs how long that took.
  *
  * <p>Exit codes: 0 after a clean stop; 2 for a bad command line; 3 when the backend cannot be
- * built or the register fails (the run then fails as a harness error, never passes).
+ * built (a {@code LockUnavailableException} is retried for 30 s first) or the register fails
+ * (the run then fails as a harness error, never passes).
  *
  * <p>Not for use as a library class: its only API is {@link #main}.
  */
@@ -35,6 +36,7 @@ public final class FaultWorker {
   private static final Duration MAX_WAIT = Duration.ofSeconds(3);
   private static final Duration STOP_WAIT = Duration.ofSeconds(15);
   private static final long LONG_HOLD_MS = 2_500;
+  private static final Duration CREATE_WAIT = Duration.ofSeconds(30);
 
   private final FaultWorkerOptions options;
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -77,8 +79,24 @@ public final class FaultWorker {
         .getConstructor().newInstance();
     try (FencedRegister async = options.connect()) {
       FaultWorker worker = new FaultWorker(options, async);
-      LockProvider provider = backend.create(options.properties());
+      LockProvider provider = create(backend, options);
       return worker.loopAll(provider);
+    }
+  }
+
+  /** Builds the provider, retrying for a while when the store is slow to answer at first. */
+  private static LockProvider create(FaultBackend backend, FaultWorkerOptions options)
+      throws Exception {
+    long deadline = System.nanoTime() + CREATE_WAIT.toNanos();
+    while (true) {
+      try {
+        return backend.create(options.properties());
+      } catch (LockUnavailableException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
     }
   }
 

@@ -24,7 +24,7 @@ public final class JdbcFaultBackend implements FaultBackend {
   public LockProvider create(Map<String, String> p) throws Exception {
     JdbcLockProvider jdbc = JdbcLockProvider.builder(dataSource(p))
         .strategy(JdbcLockProvider.Strategy.valueOf(p.get("strategy")))
-        .timeout(Duration.ofSeconds(1))
+        .timeout(Duration.ofSeconds(2))
         .build();
     String redis = p.get("redis");
     if (redis == null) {
