@@ -1,6 +1,10 @@
 package dev.baton.locks.redis;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.baton.testkit.RedisServer;
+import dev.baton.testkit.faults.FaultReport;
 import dev.baton.testkit.faults.FaultScenario;
 import dev.baton.testkit.faults.Faults;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,26 @@ class RedisFaultSuiteTest {
           .fault(Faults.restartStore(redis))
           .build();
       scenario.run().assertSafe(scenario.faultKinds());
+    }
+  }
+
+  /**
+   * The suite's self-test on a real lock: with a fence that accepts every write, the holder
+   * paused past its lease writes after the next holder, and the checker must say so.
+   */
+  @Test
+  void aBrokenFenceIsCaught() throws Exception {
+    try (RedisServer redis = RedisServer.start()) {
+      FaultReport report = FaultScenario.builder("selftest-redis-broken-fence",
+              RedisFaultBackend.class)
+          .property("uri", redis.uri())
+          .seconds(8)
+          .brokenFence(true)
+          .fault(Faults.pauseHolder())
+          .build()
+          .run();
+      assertTrue(report.staleAccepted() > 0, report.line());
+      assertThrows(AssertionError.class, () -> report.assertSafe(1));
     }
   }
 }
