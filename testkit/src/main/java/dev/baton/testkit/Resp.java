@@ -15,12 +15,14 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A minimal RESP2 client: enough to PING, AUTH, SET and GET without a Redis library. Replies
- * come back as strings: simple strings and integers as their text, bulk strings as their
- * content (null for a nil reply), errors as {@code "-"} followed by the error text. Not
- * thread-safe.
+ * A minimal RESP2 client: enough to PING, AUTH, SET, GET and EVAL without a Redis library, for
+ * the testkit's readiness probes and the fault suite's register
+ * ({@link dev.baton.testkit.faults}). Replies come back as strings: simple strings and integers
+ * as their text, bulk strings as their content (null for a nil reply), errors as {@code "-"}
+ * followed by the error text; arrays are not supported. Not thread-safe: one connection per
+ * thread.
  */
-final class Resp implements Closeable {
+public final class Resp implements Closeable {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
@@ -31,8 +33,16 @@ final class Resp implements Closeable {
     this.out = socket.getOutputStream();
   }
 
-  /** Connects; {@code timeout} bounds the connect and every later read. */
-  static Resp connect(String host, int port, Duration timeout) throws IOException {
+  /**
+   * Connects over plain TCP.
+   *
+   * @param host the server's host
+   * @param port the server's port
+   * @param timeout bounds the connect and every later read
+   * @return the connection; the caller closes it
+   * @throws IOException if the connection cannot be made in time
+   */
+  public static Resp connect(String host, int port, Duration timeout) throws IOException {
     return connect(host, port, timeout, null);
   }
 
@@ -55,8 +65,14 @@ final class Resp implements Closeable {
     }
   }
 
-  /** Sends one command and reads its reply. */
-  String call(String... args) throws IOException {
+  /**
+   * Sends one command and reads its reply.
+   *
+   * @param args the command and its arguments, e.g. {@code "GET", "key"}
+   * @return the reply as described in the class doc; an error reply starts with {@code "-"}
+   * @throws IOException if the connection fails or the read times out
+   */
+  public String call(String... args) throws IOException {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
     for (String arg : args) {
@@ -114,6 +130,7 @@ final class Resp implements Closeable {
     }
   }
 
+  /** Closes the connection. */
   @Override
   public void close() throws IOException {
     socket.close();
