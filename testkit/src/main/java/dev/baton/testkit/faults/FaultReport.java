@@ -90,6 +90,41 @@ public record FaultReport(String scenario, long seconds, int faults, int grants,
     return failures;
   }
 
+  /**
+   * The figures a provider must keep even where its documented limits allow two holders across
+   * instances (the fallback provider: each instance switches on its own, and two stores'
+   * tokens are not ordered): the fence refuses every stale write, nothing hangs, every
+   * exception is documented, and the run did something. Regressions, untold holders and
+   * refused writes are reported in the line but not required to be zero.
+   *
+   * @param expectedFaults how many fault kinds the scenario had (each must have run once)
+   * @return the failures; empty for a run that kept these figures
+   */
+  public List<String> fencedFailures(int expectedFaults) {
+    List<String> failures = new ArrayList<>();
+    for (String failure : failures(expectedFaults)) {
+      if (!failure.startsWith("regressions=") && !failure.startsWith("duplicates=")
+          && !failure.startsWith("refused=") && !failure.startsWith("untold=")) {
+        failures.add(failure);
+      }
+    }
+    return failures;
+  }
+
+  /**
+   * Fails unless the figures of {@link #fencedFailures} are as required.
+   *
+   * @param expectedFaults the least number of injected faults
+   * @throws AssertionError naming each figure that is not as required
+   */
+  public void assertFenced(int expectedFaults) {
+    List<String> failures = fencedFailures(expectedFaults);
+    if (!failures.isEmpty()) {
+      throw new AssertionError(scenario + " failed: " + String.join(", ", failures) + "\n"
+          + line() + (notes.isEmpty() ? "" : "\n" + String.join("\n", notes)));
+    }
+  }
+
   private static void check(List<String> failures, String name, int value) {
     if (value != 0) {
       failures.add(name + "=" + value);
