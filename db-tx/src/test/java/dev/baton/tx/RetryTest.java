@@ -1,6 +1,7 @@
 package dev.baton.tx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,9 +109,12 @@ class RetryTest {
             }
             TestDb.execute(c, "UPDATE " + table + " SET v = v + 1 WHERE id = " + (1 - worker));
           });
-      assertEquals(1, retries.size(), "the deadlock victim is retried once: " + retries);
-      assertTrue(RetryPolicy.defaults().isRetryable(retries.get(0).cause()),
-          retries.get(0).cause().toString());
+      // At least one retry; more when, on a busy machine, the victim's retry takes its first
+      // row again before the survivor has it, and the two deadlock once more.
+      assertFalse(retries.isEmpty(), "the deadlock victim was not retried");
+      for (TxEvent retry : retries) {
+        assertTrue(RetryPolicy.defaults().isRetryable(retry.cause()), retry.cause().toString());
+      }
       assertEquals(4, TestDb.queryLong(pool, "SELECT SUM(v) FROM " + table),
           "each of the two units incremented both rows once");
       assertEquals(2, TestDb.queryLong(pool, "SELECT MIN(v) FROM " + table));
