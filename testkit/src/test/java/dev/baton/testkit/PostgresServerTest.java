@@ -57,6 +57,9 @@ class PostgresServerTest {
       long backend;
       try (Connection connection = Probes.postgres(server)) {
         assertEquals("5s", Probes.queryOne(connection, "show lock_timeout"));
+        // The testkit's server runs with synchronous_commit = off (speed): a commit may still
+        // be in the WAL writer's buffer when the server is killed. This session waits for it.
+        connection.createStatement().execute("set synchronous_commit = on");
         connection.createStatement().execute("create table t (v text)");
         connection.createStatement().execute("insert into t values ('kept')");
         backend = Long.parseLong(Probes.queryOne(connection, "select pg_backend_pid()"));
