@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -299,6 +300,19 @@ public abstract class AbstractLockProvider implements LockProvider {
    */
   protected final ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  /**
+   * Threads for the blocking store calls a backend's timers start (ending a grant whose time
+   * ran out, a session heartbeat): the {@link #scheduler()}'s two threads only fire such a task
+   * and hand it over here, so one slow or stalled store call holds up no other timer. These
+   * are the threads keep-alive renewals run on: up to {@value RenewalThreads#THREADS} at once,
+   * started on demand. A task handed over while the provider closes is dropped.
+   *
+   * @return an executor for short blocking store calls; never runs a task on the caller's thread
+   */
+  protected final Executor storeCallThreads() {
+    return renewals::execute;
   }
 
   /**
