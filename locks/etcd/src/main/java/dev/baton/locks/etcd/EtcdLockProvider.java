@@ -113,7 +113,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     this.watch = client.getWatchClient();
     this.keys = new EtcdKeys(builder.namespace);
     this.calls = new EtcdCalls(builder.timeout);
-    this.lateGrants = new LateGrantReleases(store(), scheduler(), builder.timeout);
+    this.lateGrants = new LateGrantReleases(store(), scheduler(), storeCallThreads(), builder.timeout);
   }
 
   /**
@@ -490,6 +490,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     } finally {
       activity.unlock();
     }
+    lateGrants.releaseNow();
     if (ownsClient) {
       client.close();
     }

@@ -71,7 +71,8 @@ final class TableLocks implements Backend {
     this.connector = connector;
     this.schema = schema;
     this.maxPauseNanos = Math.max(FIRST_PAUSE_NANOS, pollInterval.toNanos());
-    this.lateGrants = new LateGrantReleases(provider.storeName(), provider.timers(), connector.timeout());
+    this.lateGrants = new LateGrantReleases(provider.storeName(), provider.timers(), provider.storeCalls(),
+        connector.timeout());
     // An embedded database has no network timeout to stay under, and its own lock timeout.
     this.rowWaitSeconds = connector.embedded() ? 0
         : (int) Math.max(1, Math.min(Integer.MAX_VALUE, connector.timeout().toSeconds() / 2));
@@ -207,6 +208,7 @@ final class TableLocks implements Backend {
 
   @Override
   public void close() {
+    lateGrants.releaseNow();
     connector.close();
   }
 

@@ -59,7 +59,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
     this.ownsClient = ownsClient;
     this.keys = new RedisKeys(builder.keyPrefix);
     this.signals = new ReleaseSignals(jedis, keys.channel());
-    this.lateGrants = new LateGrantReleases(store(), scheduler(), builder.timeout);
+    this.lateGrants = new LateGrantReleases(store(), scheduler(), storeCallThreads(), builder.timeout);
   }
 
   /**
@@ -228,6 +228,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
 
   @Override
   protected void doClose() {
+    lateGrants.releaseNow();
     if (ownsClient) {
       jedis.close();
     }
