@@ -278,13 +278,16 @@ public abstract class AbstractLease implements Lease {
     }
   }
 
-  /** Once {@code storeOps} is let go: reports a loss, or re-arms the expiry watch. */
+  /**
+   * Once {@code storeOps} is let go: reports a loss. A published renewal needs no new expiry
+   * watch: a deadline that came earlier was re-armed in {@link #begin}, and the watch armed for
+   * an earlier deadline finds the lease renewed when it fires and re-arms itself for the new
+   * one. So a kept-alive lease costs one watch wake-up per lease time, not a cancel and a
+   * schedule per renewal.
+   */
   private void after(Attempt attempt) {
     if (attempt.loss != null) {
       announce(attempt.loss, null, false);
-    }
-    if (attempt.published) {
-      rearmExpiryWatch();
     }
   }
 

@@ -106,12 +106,17 @@ final class SessionGrant extends Grant {
         }
         return false;
       }
+      long before = expiresAt;
       expiresAt = checkStart + leaseTime.toNanos();
-      ScheduledFuture<?> timer = expiry;
-      if (timer != null) {
-        timer.cancel(false);
+      if (expiresAt - before < 0) {
+        // Earlier than the timer: re-arm it. A later end needs nothing: the timer finds the
+        // grant renewed when it fires and re-arms itself (one wake-up per lease time).
+        ScheduledFuture<?> timer = expiry;
+        if (timer != null) {
+          timer.cancel(false);
+        }
+        arm();
       }
-      arm();
       return true;
     } finally {
       ops.unlock();
