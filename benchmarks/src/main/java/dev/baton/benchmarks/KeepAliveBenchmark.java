@@ -48,11 +48,12 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <ul>
  *   <li>{@code lost}: leases that ran their {@code onLost} or were not valid at the end (goal 0);
- *   <li>{@code storeOpsPer100Renewals}: store operations counted at the server (Redis: commands
- *       processed; PostgreSQL: committed transactions of the database; MariaDB: {@code Questions})
- *       per 100 renewals due in the run (goal at most 1 on Redis and JDBC; today at least one
- *       round trip per renewal, so 100 or more); -1 where not counted (etcd renews leases over its own
- *       keep-alive stream; the in-JVM store has no server);
+ *   <li>{@code storeOpsPer100Renewals}: store round trips counted at the server (Redis: script
+ *       calls, {@code EVALSHA} and {@code EVAL} in {@code INFO commandstats}, as the commands a
+ *       script runs inside count as commands too; PostgreSQL: committed transactions of the
+ *       database; MariaDB: {@code Questions}; etcd: {@code Txn} calls in its gRPC metrics, the
+ *       owner checks, as keep-alives are streamed) per 100 renewals due in the run (goal at most
+ *       1 on Redis and JDBC); -1 where not counted (the in-JVM store has no server);
  *   <li>{@code cpuPercentOfOneCore}: the CPU time of this JVM during the run (the provider's
  *       timers, renewal threads and client; the harness is idle) as a share of one core (goal
  *       under 5%).
@@ -177,7 +178,8 @@ public class KeepAliveBenchmark {
   /** The server's count of operations so far, or -1 where it is not counted. */
   private long storeOps() throws SQLException {
     return switch (backend) {
-      case "redis" -> infoField(redis.info("stats"), "total_commands_processed");
+      case "redis" -> scriptCalls(redis.info("commandstats"));
+      case "etcd" -> etcdTxns();
       case "postgresql" -> query("SELECT pg_stat_clear_snapshot(), (SELECT xact_commit FROM "
           + "pg_stat_database WHERE datname = current_database())", 2);
       case "mariadb" -> query("SHOW GLOBAL STATUS LIKE 'Questions'", 2);
@@ -193,13 +195,38 @@ public class KeepAliveBenchmark {
     }
   }
 
-  private static long infoField(String info, String field) {
-    for (String line : info.split("\r?\n")) {
-      if (line.startsWith(field + ":")) {
-        return Long.parseLong(line.substring(field.length() + 1).trim());
+  /** EVALSHA and EVAL calls so far: one per script round trip. */
+  private static long scriptCalls(String commandstats) {
+    long calls = 0;
+    for (String line : commandstats.split("\r?\n")) {
+      if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+        String field = line.substring(line.indexOf("calls=") + 6);
+        calls += Long.parseLong(field.substring(0, field.indexOf(',')));
       }
     }
-    throw new IllegalStateException("no " + field + " in INFO");
+    return calls;
+  }
+
+  /** Transactions etcd has answered so far, from its Prometheus metrics. */
+  private long etcdTxns() {
+    try {
+      java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(((EtcdServer) server).endpoint()
+              + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      long total = 0;
+      for (String line : metrics.body().split("\n")) {
+        if (line.startsWith("grpc_server_handled_total{") && line.contains("grpc_method=\"Txn\"")) {
+          total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return total;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read etcd's metrics", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading etcd's metrics", e);
+    }
   }
 
   private static long processCpuNanos() {

@@ -158,76 +158,177 @@ public abstract class AbstractLease implements Lease {
     if (state != State.HELD) {
       return false;
     }
-    Loss loss = null;
-    boolean published = false;
+    Attempt attempt;
     storeOps.lock();
     try {
-      long start = provider.ticker().read();
-      long next = localDeadline(start, time);
-      boolean lowered = false;
-      local.lock();
-      try {
-        if (state != State.HELD) {
-          return false;
-        }
-        if (deadline - start <= 0) {
-          loss = loseLocked("its lease time ran out before it was renewed");
-        } else if (next - deadline < 0) {
-          deadline = next; // until the store answers, the earlier of both deadlines holds
-          lowered = true;
-        }
-      } finally {
-        local.unlock();
-      }
-      if (loss != null) {
-        unlockQuietly("a lease that ran out before it was renewed"); // the name is free at once
-      } else {
-        if (lowered) {
-          rearmExpiryWatch();
-        }
-        boolean renewed;
+      attempt = begin(time);
+      if (attempt.send) {
+        Renewal.Outcome outcome;
+        RuntimeException failure = null;
         try {
-          renewed = renew(time);
+          outcome = renew(time) ? Renewal.Outcome.RENEWED : Renewal.Outcome.NOT_HELD;
         } catch (RuntimeException e) {
-          log.warn("Could not renew lease {} (token {}) at {}; it stays valid for {} ms",
-              name, fencingToken, provider.store(), remaining().toMillis(), e);
-          return false;
+          outcome = Renewal.Outcome.FAILED;
+          failure = e;
         }
-        boolean undo = false;
-        local.lock();
-        try {
-          if (!renewed) {
-            if (state == State.HELD) {
-              loss = loseLocked("the store no longer holds it for this lease");
-            }
-          } else if (state == State.HELD && deadline - provider.ticker().read() > 0) {
-            deadline = next;
-            leaseTime = time;
-            published = true;
-          } else if (state == State.HELD) {
-            loss = loseLocked("its lease time ran out while it was being renewed");
-            undo = true;
-          } else {
-            // LOST meanwhile: undo. RELEASED: release() waits for this and unlocks the grant.
-            undo = state == State.LOST;
-          }
-        } finally {
-          local.unlock();
-        }
-        if (undo) {
-          unlockQuietly("a renewal that came back after the lease was lost");
-        }
+        finish(attempt, outcome, failure, true);
       }
     } finally {
       storeOps.unlock();
     }
-    if (loss != null) {
-      announce(loss, null, false);
+    after(attempt);
+    return attempt.published;
+  }
+
+  /**
+   * One renewal of this lease on its way through the store: begun and finished while {@code
+   * storeOps} is held, then {@linkplain #after announced} once it is let go.
+   */
+  static final class Attempt {
+    final AbstractLease lease;
+    final Duration time;
+    final long next;
+    /** Whether the renewal goes to the store (the lease was held and its deadline not passed). */
+    boolean send;
+    boolean published;
+    private Loss loss;
+    /** The batch entry, when the renewal is part of a batch. */
+    Renewal renewal;
+
+    private Attempt(AbstractLease lease, Duration time, long next) {
+      this.lease = lease;
+      this.time = time;
+      this.next = next;
     }
-    if (published) {
+  }
+
+  /**
+   * Before the store call; call with {@code storeOps} held. Until the store answers, the
+   * earlier of the old and new deadline holds; a lease whose deadline already passed is lost
+   * here and its grant deleted (the name is free at once), and nothing is sent.
+   */
+  private Attempt begin(Duration time) {
+    long start = provider.ticker().read();
+    Attempt attempt = new Attempt(this, time, localDeadline(start, time));
+    boolean lowered = false;
+    local.lock();
+    try {
+      if (state != State.HELD) {
+        return attempt;
+      }
+      if (deadline - start <= 0) {
+        attempt.loss = loseLocked("its lease time ran out before it was renewed");
+      } else {
+        if (attempt.next - deadline < 0) {
+          deadline = attempt.next; // until the store answers, the earlier of both deadlines holds
+          lowered = true;
+        }
+        attempt.send = true;
+      }
+    } finally {
+      local.unlock();
+    }
+    if (attempt.loss != null) {
+      unlockQuietly("a lease that ran out before it was renewed");
+    } else if (lowered) {
       rearmExpiryWatch();
     }
-    return published;
+    return attempt;
+  }
+
+  /**
+   * After the store answered; call with {@code storeOps} held. Publishes the new deadline if the
+   * store renewed in time, and undoes a renewal that came back after the lease was lost.
+   */
+  private void finish(Attempt attempt, Renewal.Outcome outcome, RuntimeException failure,
+      boolean warn) {
+    if (outcome == Renewal.Outcome.FAILED || outcome == Renewal.Outcome.UNKNOWN) {
+      if (warn) {
+        log.warn("Could not renew lease {} (token {}) at {}; it stays valid for {} ms",
+            name, fencingToken, provider.store(), remaining().toMillis(), failure);
+      } else {
+        log.debug("Could not renew lease {} (token {}) at {}; it stays valid for {} ms",
+            name, fencingToken, provider.store(), remaining().toMillis(), failure);
+      }
+      return;
+    }
+    boolean undo = false;
+    local.lock();
+    try {
+      if (outcome == Renewal.Outcome.NOT_HELD) {
+        if (state == State.HELD) {
+          attempt.loss = loseLocked("the store no longer holds it for this lease");
+        }
+      } else if (state == State.HELD && deadline - provider.ticker().read() > 0) {
+        deadline = attempt.next;
+        leaseTime = attempt.time;
+        attempt.published = true;
+      } else if (state == State.HELD) {
+        attempt.loss = loseLocked("its lease time ran out while it was being renewed");
+        undo = true;
+      } else {
+        // LOST meanwhile: undo. RELEASED: release() waits for this and unlocks the grant.
+        undo = state == State.LOST;
+      }
+    } finally {
+      local.unlock();
+    }
+    if (undo) {
+      unlockQuietly("a renewal that came back after the lease was lost");
+    }
+  }
+
+  /**
+   * Once {@code storeOps} is let go: reports a loss. A published renewal needs no new expiry
+   * watch: a deadline that came earlier was re-armed in {@link #begin}, and the watch armed for
+   * an earlier deadline finds the lease renewed when it fires and re-arms itself for the new
+   * one. So a kept-alive lease costs one watch wake-up per lease time, not a cancel and a
+   * schedule per renewal.
+   */
+  private void after(Attempt attempt) {
+    if (attempt.loss != null) {
+      announce(attempt.loss, null, false);
+    }
+  }
+
+  /**
+   * Begins this lease's part of a renewal batch: takes its store operations unless another
+   * operation (an extend, a release) has them, and prepares the store call.
+   *
+   * @return the attempt, holding {@code storeOps} (its {@link Attempt#renewal} set if it goes
+   *     to the store), or null if the lease is busy
+   */
+  Attempt beginBatched() {
+    if (!storeOps.tryLock()) {
+      return null;
+    }
+    try {
+      Duration time = leaseTime;
+      Attempt attempt = state == State.HELD ? begin(time) : new Attempt(this, time, 0);
+      if (attempt.send) {
+        attempt.renewal = new Renewal(this, time);
+      }
+      return attempt;
+    } catch (RuntimeException | Error e) {
+      storeOps.unlock();
+      throw e;
+    }
+  }
+
+  /** Ends this lease's part of a batch: publishes, lets go of storeOps, schedules the next. */
+  void finishBatched(Attempt attempt) {
+    try {
+      if (attempt.send) {
+        finish(attempt, attempt.renewal.outcome(), attempt.renewal.failure(), false);
+      }
+    } finally {
+      storeOps.unlock();
+    }
+    try {
+      after(attempt);
+    } finally {
+      scheduleRenewal();
+    }
   }
 
   @Override
@@ -255,13 +356,14 @@ public abstract class AbstractLease implements Lease {
       long period = Math.max(1, LockArguments.nanos(leaseTime) / 3);
       // The timer only fires: the store call runs on a renewal thread, so a slow store holds
       // up neither the timer threads nor other leases' renewals and expiry watches.
-      renewal = schedule(() -> provider.renewals().execute(this::renewOnce), period);
+      renewal = schedule(() -> provider.keepAliveDue(this, leaseTime), period);
     } finally {
       local.unlock();
     }
   }
 
-  private void renewOnce() {
+  /** One keep-alive renewal on its own store call, then the next one is scheduled. */
+  void renewOnce() {
     renewAtStore(leaseTime);
     scheduleRenewal();
   }

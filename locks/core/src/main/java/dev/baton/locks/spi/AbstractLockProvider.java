@@ -7,9 +7,11 @@ import dev.baton.locks.LockProvider;
 import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.Ticker;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -48,6 +50,8 @@ public abstract class AbstractLockProvider implements LockProvider {
   /** Guards the sweep timer; never held across I/O. */
   private final ReentrantLock sweepLock = new ReentrantLock();
   private ScheduledFuture<?> sweep;
+  private volatile RenewalBatcher batcher;
+  private volatile boolean batchingChecked;
   private long sweepAt;
   private volatile boolean closed;
 
@@ -298,9 +302,155 @@ public abstract class AbstractLockProvider implements LockProvider {
     return scheduler;
   }
 
-  /** The threads keep-alive renewals make their store calls on. */
-  final RenewalThreads renewals() {
-    return renewals;
+  /**
+   * Threads for the blocking store calls a backend's timers start (ending a grant whose time
+   * ran out, a session heartbeat): the {@link #scheduler()}'s two threads only fire such a task
+   * and hand it over here, so one slow or stalled store call holds up no other timer. These
+   * are the threads keep-alive renewals run on: up to {@value RenewalThreads#THREADS} at once,
+   * started on demand. A task handed over while the provider closes is dropped.
+   *
+   * @return an executor for short blocking store calls; never runs a task on the caller's thread
+   */
+  protected final Executor storeCallThreads() {
+    return renewals::execute;
+  }
+
+  /**
+   * How many kept-alive leases this backend renews in one store call of {@link #renewAll}.
+   * With 1, the default, every keep-alive renewal is its own {@link AbstractLease#renew} call
+   * (up to {@value RenewalThreads#THREADS} at once). A backend that overrides {@link
+   * #renewAll} with a batched store call returns its batch size here; keep-alive renewals that
+   * fall due close together then share one call (each waits at most {@value
+   * RenewalBatcher#MAX_GATHER_MILLIS} ms, or a twentieth of its lease time, for its batch).
+   * Read once, at the first keep-alive renewal.
+   *
+   * @return the largest batch {@link #renewAll} is given, at least 1
+   */
+  protected int renewalBatchSize() {
+    return 1;
+  }
+
+  /**
+   * Renews a batch of kept-alive leases of this provider, in as few store calls as the store
+   * allows, and marks each {@link Renewal}: {@linkplain Renewal#renewed() renewed} only if the
+   * store confirmed, owner-checked, that it still holds the name for that lease and now for the
+   * renewal's lease time; {@linkplain Renewal#notHeld() not held} if the store says it is no
+   * longer that lease's. A renewal left unmarked, or a call that throws, counts as an outage
+   * for the renewals not yet marked: those leases keep the earlier of their old and new
+   * deadlines, as after a failed {@link AbstractLease#renew}. Each lease's store operations are
+   * held for the call, as for {@code renew}; everything else (deadlines, undoing a renewal that
+   * came back too late, onLost) is done by the base class, exactly as for a single renewal.
+   *
+   * <p>The default renews one lease after the other with {@link AbstractLease#renew}; it is only
+   * used if {@link #renewalBatchSize()} is above 1.
+   *
+   * @param renewals at most {@link #renewalBatchSize()} renewals, of distinct leases
+   */
+  protected void renewAll(List<Renewal> renewals) {
+    for (Renewal renewal : renewals) {
+      try {
+        if (renewal.lease().renew(renewal.leaseTime())) {
+          renewal.renewed();
+        } else {
+          renewal.notHeld();
+        }
+      } catch (RuntimeException e) {
+        renewal.failed(e);
+      }
+    }
+  }
+
+  /** A lease's keep-alive timer fired: renew it on its own, or with others in a batch. */
+  final void keepAliveDue(AbstractLease lease, Duration leaseTime) {
+    RenewalBatcher batcher = batcher();
+    if (batcher == null) {
+      renewals.execute(lease::renewOnce);
+    } else {
+      batcher.submit(lease, leaseTime);
+    }
+  }
+
+  private RenewalBatcher batcher() {
+    RenewalBatcher current = batcher;
+    if (current != null || batchingChecked) {
+      return current;
+    }
+    sweepLock.lock();
+    try {
+      if (!batchingChecked) {
+        int size = renewalBatchSize();
+        if (size < 1) {
+          throw new IllegalStateException("renewalBatchSize() of the " + store
+              + " provider must be at least 1: " + size);
+        }
+        if (size > 1) {
+          batcher = new RenewalBatcher(size, scheduler, renewals, this::renewBatch);
+        }
+        batchingChecked = true;
+      }
+      return batcher;
+    } finally {
+      sweepLock.unlock();
+    }
+  }
+
+  /** Runs one batch on a renewal thread; a lease busy with an extend or release goes alone. */
+  private void renewBatch(List<AbstractLease> leases) {
+    List<AbstractLease.Attempt> attempts = new ArrayList<>(leases.size());
+    List<Renewal> sent = new ArrayList<>(leases.size());
+    List<AbstractLease> busy = new ArrayList<>();
+    try {
+      for (AbstractLease lease : leases) {
+        AbstractLease.Attempt attempt = lease.beginBatched();
+        if (attempt == null) {
+          busy.add(lease);
+          continue;
+        }
+        attempts.add(attempt);
+        if (attempt.renewal != null) {
+          sent.add(attempt.renewal);
+        }
+      }
+      if (!sent.isEmpty()) {
+        try {
+          renewAll(sent);
+        } catch (RuntimeException e) {
+          for (Renewal renewal : sent) {
+            if (renewal.outcome() == Renewal.Outcome.UNKNOWN) {
+              renewal.failed(e);
+            }
+          }
+        }
+        logFailures(sent);
+      }
+    } finally {
+      for (AbstractLease.Attempt attempt : attempts) {
+        try {
+          attempt.lease.finishBatched(attempt);
+        } catch (RuntimeException e) {
+          log.warn("Finishing a renewal on {} failed", store, e);
+        }
+      }
+    }
+    for (AbstractLease lease : busy) {
+      lease.renewOnce();
+    }
+  }
+
+  private void logFailures(List<Renewal> sent) {
+    int failed = 0;
+    Renewal first = null;
+    for (Renewal renewal : sent) {
+      if (renewal.outcome() == Renewal.Outcome.FAILED || renewal.outcome() == Renewal.Outcome.UNKNOWN) {
+        failed++;
+        first = first == null ? renewal : first;
+      }
+    }
+    if (first != null) {
+      log.warn("Could not renew {} of {} kept-alive leases at {} (first: {}); each stays valid"
+          + " until its deadline and is renewed again", failed, sent.size(), store,
+          first.lease().name(), first.failure());
+    }
   }
 
   final void forget(AbstractLease lease) {

@@ -3,10 +3,14 @@ package dev.baton.locks.spi;
 import dev.baton.locks.LockUnavailableException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>The release must be owner-checked (it can free only the given attempt's grant), so it can
  * never end a lease behind its holder's back. At most {@value #MAX_PENDING} releases wait at
  * once per instance: during a long outage the rest are left to expire with their lease. Each
- * one logs a single warning with the lock name. Runs on the given scheduler (a provider's
- * {@link AbstractLockProvider#scheduler()}); stops when it shuts down.
+ * one logs a single warning with the lock name. Timed by the given scheduler (a provider's
+ * {@link AbstractLockProvider#scheduler()}); the store calls run on the given executor (the
+ * provider's {@link AbstractLockProvider#storeCallThreads()}), so a stalled store holds up no
+ * timer. When the provider closes, {@link #releaseNow()} tries every release still pending
+ * once more on the closing thread, so a close does not leave a late grant to its lease.
  *
  * <p>Thread-safe.
  */
@@ -62,8 +69,11 @@ public final class LateGrantReleases {
 
   private final String store;
   private final ScheduledExecutorService scheduler;
+  private final Executor calls;
   private final long retryDelayNanos;
   private final AtomicInteger pending = new AtomicInteger();
+  private final Set<Task> tasks = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
 
   /**
    * Background releases for one provider's late grants.
@@ -74,6 +84,22 @@ public final class LateGrantReleases {
    *     request timeout)
    */
   public LateGrantReleases(String store, ScheduledExecutorService scheduler, Duration retryDelay) {
+    this(store, scheduler, scheduler, retryDelay);
+  }
+
+  /**
+   * Background releases for one provider's late grants, timed by {@code scheduler} and run on
+   * {@code calls}.
+   *
+   * @param store the store's name, for log messages
+   * @param scheduler times the releases; a shut-down scheduler ends them
+   * @param calls runs the store calls (e.g. {@link AbstractLockProvider#storeCallThreads()})
+   * @param retryDelay the first pause before a release is tried again (about the store's
+   *     request timeout)
+   */
+  public LateGrantReleases(String store, ScheduledExecutorService scheduler, Executor calls,
+      Duration retryDelay) {
+    this.calls = Objects.requireNonNull(calls, "calls");
     this.store = Objects.requireNonNull(store, "store");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.retryDelayNanos = LockArguments.nanos(LockArguments.checkTimeout("retryDelay", retryDelay));
@@ -100,7 +126,33 @@ public final class LateGrantReleases {
     }
     log.warn("Acquiring {} on {} got no answer ({}); releasing in the background what the store"
         + " may have granted it", name, store, String.valueOf(cause));
-    submit(new Task(name, end, release), 0);
+    Task task = new Task(name, end, release);
+    tasks.add(task);
+    if (closing) {
+      task.runOnce(true); // the provider is closing: one try, here
+    } else {
+      submit(task, 0);
+    }
+  }
+
+  /**
+   * Tries every release still pending once more, now, on the calling thread, and ends them:
+   * called by a closing provider before it closes its client (its scheduler no longer runs
+   * them). Bounded: after the retry delay has passed in total, the rest are left to expire
+   * with their leases. A release running right now is waited for, not repeated.
+   */
+  public void releaseNow() {
+    closing = true;
+    long deadline = System.nanoTime() + retryDelayNanos;
+    for (Task task : tasks) {
+      if (deadline - System.nanoTime() <= 0) {
+        log.warn("Closing the {} lock provider: the late grant of {} is left to expire with its"
+            + " lease", store, task.name);
+        task.finish();
+        continue;
+      }
+      task.runOnce(true);
+    }
   }
 
   /**
@@ -114,10 +166,19 @@ public final class LateGrantReleases {
 
   private void submit(Task task, long delayNanos) {
     try {
-      scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+      scheduler.schedule(() -> execute(task), delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException shutDown) {
-      pending.decrementAndGet();
-      log.debug("Not releasing the late grant of {} on {}: the provider is closed", task.name, store);
+      log.debug("Not scheduling the late grant release of {} on {}: the provider is closing",
+          task.name, store); // releaseNow() tries it
+    }
+  }
+
+  private void execute(Task task) {
+    try {
+      calls.execute(task);
+    } catch (RejectedExecutionException shutDown) {
+      log.debug("Not running the late grant release of {} on {}: the provider is closing",
+          task.name, store); // releaseNow() tries it
     }
   }
 
@@ -125,8 +186,11 @@ public final class LateGrantReleases {
     private final String name;
     private final long end;
     private final Release release;
+    /** Serialises the tries of this release (a scheduled one and releaseNow's). */
+    private final ReentrantLock busy = new ReentrantLock();
     private int tries;
     private boolean foundNothing;
+    private boolean done;
     private long delay = retryDelayNanos;
 
     Task(String name, long end, Release release) {
@@ -137,27 +201,54 @@ public final class LateGrantReleases {
 
     @Override
     public void run() {
-      tries++;
-      boolean again;
+      runOnce(false);
+    }
+
+    /** One try; then again later, unless it is done, out of tries, or {@code last}. */
+    void runOnce(boolean last) {
+      busy.lock();
       try {
-        if (release.run()) {
-          log.debug("Released the late grant of {} on {}", name, store);
-          again = false;
-        } else {
-          again = !foundNothing; // look once more, for a request that lands late
-          foundNothing = true;
+        if (done) {
+          return;
         }
-      } catch (RuntimeException e) {
-        again = true;
-        log.debug("Releasing the late grant of {} on {} failed (try {}): {}", name, store, tries,
-            e.toString());
+        tries++;
+        boolean again;
+        try {
+          if (release.run()) {
+            log.debug("Released the late grant of {} on {}", name, store);
+            again = false;
+          } else {
+            again = !foundNothing; // look once more, for a request that lands late
+            foundNothing = true;
+          }
+        } catch (RuntimeException e) {
+          again = true;
+          log.debug("Releasing the late grant of {} on {} failed (try {}): {}", name, store, tries,
+              e.toString());
+        }
+        if (!last && !closing && again && tries < MAX_TRIES && end - System.nanoTime() > 0) {
+          long wait = delay;
+          delay = Math.min(delay * 2, TimeUnit.MINUTES.toNanos(1));
+          submit(this, wait);
+        } else {
+          finish();
+        }
+      } finally {
+        busy.unlock();
       }
-      if (again && tries < MAX_TRIES && end - System.nanoTime() > 0) {
-        long wait = delay;
-        delay = Math.min(delay * 2, TimeUnit.MINUTES.toNanos(1));
-        submit(this, wait);
-      } else {
-        pending.decrementAndGet();
+    }
+
+    /** Ends this release, once. */
+    void finish() {
+      busy.lock();
+      try {
+        if (!done) {
+          done = true;
+          tasks.remove(this);
+          pending.decrementAndGet();
+        }
+      } finally {
+        busy.unlock();
       }
     }
   }

@@ -102,9 +102,43 @@ class LateGrantReleasesTest {
   }
 
   @Test
-  void aClosedSchedulerEndsThem() {
+  void aReleaseTheClosedSchedulerRefusedIsTriedByReleaseNowAndOneAfterItAtOnce() {
     scheduler.shutdownNow();
-    releases.release("n", LEASE, System.nanoTime(), null, () -> true);
-    assertTrue(releases.pending() == 0);
+    AtomicInteger calls = new AtomicInteger();
+    releases.release("n", LEASE, System.nanoTime(), null, () -> calls.incrementAndGet() > 0);
+    assertEquals(1, releases.pending(), "dropped although the provider has not closed it yet");
+    releases.releaseNow();
+    assertEquals(1, calls.get());
+    assertEquals(0, releases.pending());
+    releases.release("m", LEASE, System.nanoTime(), null, () -> calls.incrementAndGet() > 0);
+    assertEquals(2, calls.get(), "a late grant after the close was not released at once");
+    assertEquals(0, releases.pending());
+  }
+
+  @Test
+  void aCloseTriesEveryPendingReleaseOnceMoreInsteadOfDroppingIt() throws Exception {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+    try {
+      // The first try fails; the retry would come a minute later, after the provider closed.
+      LateGrantReleases slow = new LateGrantReleases("test", timers, Duration.ofMinutes(1));
+      AtomicInteger calls = new AtomicInteger();
+      CountDownLatch firstTry = new CountDownLatch(1);
+      slow.release("n", LEASE, System.nanoTime(), null, () -> {
+        if (calls.incrementAndGet() == 1) {
+          firstTry.countDown();
+          throw new LockUnavailableException("down");
+        }
+        return true;
+      });
+      assertTrue(firstTry.await(10, TimeUnit.SECONDS));
+      timers.shutdownNow(); // the provider closes: its scheduler stops
+      slow.releaseNow();
+      assertEquals(2, calls.get(), "the pending release was not tried again on close");
+      assertEquals(0, slow.pending());
+      slow.releaseNow();
+      assertEquals(2, calls.get(), "a finished release was tried again");
+    } finally {
+      timers.shutdownNow();
+    }
   }
 }

@@ -35,6 +35,15 @@ final class ScriptedStore extends AbstractLockProvider {
   /** Whether renew() throws after the store extended the grant (a reply lost on the way). */
   volatile boolean failAfterRenew;
 
+  /** Batch size of keep-alive renewals; above 1, they go through {@link #renewAll}. Set before the first keep-alive. */
+  volatile int batchSize = 1;
+  /** The sizes of the batches renewAll was given. */
+  final List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Called inside renewAll(), after the store applied the batch. */
+  volatile Runnable afterBatch = () -> {};
+  /** Whether renewAll() throws before the store applies anything (an outage). */
+  volatile boolean failBatch;
+
   /** The store's own clock; by default the provider's ticker. */
   private final Ticker clock;
 
@@ -78,6 +87,37 @@ final class ScriptedStore extends AbstractLockProvider {
   /** Package access to the provider's count, for the tests of this package. */
   int held() {
     return heldCount();
+  }
+
+  @Override
+  protected int renewalBatchSize() {
+    return batchSize;
+  }
+
+  /** One store call for the whole batch, like a script renewing many keys. */
+  @Override
+  protected void renewAll(List<Renewal> renewals) {
+    batches.add(renewals.size());
+    if (failBatch) {
+      throw new dev.baton.locks.LockUnavailableException("the store is down");
+    }
+    lock.lock();
+    try {
+      long now = clock.read();
+      for (Renewal renewal : renewals) {
+        ScriptedLease lease = (ScriptedLease) renewal.lease();
+        Entry entry = grants.get(lease.name());
+        if (entry == null || entry.owner != lease.owner || entry.expiresAt - now <= 0) {
+          renewal.notHeld();
+        } else {
+          grants.put(lease.name(), new Entry(lease.owner, now + renewal.leaseTime().toNanos()));
+          renewal.renewed();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    afterBatch.run();
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.baton.locks.spi.AbstractLockProvider;
 import dev.baton.locks.spi.LateGrantReleases;
 import dev.baton.locks.spi.LockArguments;
 import dev.baton.locks.spi.LockProviderBuilder;
+import dev.baton.locks.spi.Renewal;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
@@ -71,6 +72,8 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   private static final long MAX_TTL_SECONDS = 9_000_000_000L;
 
   /** Acquisition and ownership checks are safe to repeat: jetcd may retry them on UNAVAILABLE. */
+  /** The most kept-alive leases one batch renews. */
+  static final int RENEWAL_BATCH = 128;
   private static final TxnOption RETRYABLE = TxnOption.builder().withAutoRetry().build();
   /** The newest key under a prefix (by create revision), read before our own put. */
   private static final GetOption NEWEST = GetOption.builder()
@@ -110,7 +113,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     this.watch = client.getWatchClient();
     this.keys = new EtcdKeys(builder.namespace);
     this.calls = new EtcdCalls(builder.timeout);
-    this.lateGrants = new LateGrantReleases(store(), scheduler(), builder.timeout);
+    this.lateGrants = new LateGrantReleases(store(), scheduler(), storeCallThreads(), builder.timeout);
   }
 
   /**
@@ -487,6 +490,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
     } finally {
       activity.unlock();
     }
+    lateGrants.releaseNow();
     if (ownsClient) {
       client.close();
     }
@@ -542,6 +546,39 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   }
 
   private record Check(boolean ownKeyHeld, ByteSequence predecessor, long revision) {}
+
+  /** Kept-alive leases due together are renewed by one {@link BatchKeepAlive}. */
+  @Override
+  protected int renewalBatchSize() {
+    return RENEWAL_BATCH;
+  }
+
+  /**
+   * One key-reading transaction and all keep-alives at once for the leases whose TTL stays; a
+   * lease that asks for another TTL moves to a new etcd lease on its own, as in {@link
+   * EtcdLease#renew}.
+   */
+  @Override
+  protected void renewAll(List<Renewal> renewals) {
+    List<BatchKeepAlive.Member> members = new ArrayList<>(renewals.size());
+    for (Renewal renewal : renewals) {
+      EtcdLease lease = (EtcdLease) renewal.lease();
+      if (ttlSeconds(renewal.leaseTime()) == lease.ttl) {
+        members.add(new BatchKeepAlive.Member(renewal, lease.entry.key, lease.entry.revision, lease.leaseId));
+        continue;
+      }
+      try {
+        if (lease.renew(renewal.leaseTime())) {
+          renewal.renewed();
+        } else {
+          renewal.notHeld();
+        }
+      } catch (RuntimeException e) {
+        renewal.failed(e);
+      }
+    }
+    new BatchKeepAlive(kv, leases, calls).renew(members);
+  }
 
   private final class EtcdLease extends AbstractLease {
     private final Entry entry;

@@ -1,6 +1,8 @@
 package dev.baton.locks.jdbc;
 
+import dev.baton.locks.spi.Renewal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** One locking strategy behind {@link JdbcLockProvider}. Implementations are thread-safe. */
@@ -10,6 +12,29 @@ interface Backend {
 
   /** Waits until {@code deadline} (nanoTime scale, {@link Long#MAX_VALUE} for ever). */
   Optional<Grant> await(String name, Duration leaseTime, long deadline) throws InterruptedException;
+
+  /** How many kept-alive renewals {@link #renewAll} takes at once; 1 for a store call each. */
+  default int renewalBatchSize() {
+    return 1;
+  }
+
+  /**
+   * Renews kept-alive grants of this backend together, marking each renewal as
+   * {@link dev.baton.locks.spi.AbstractLockProvider#renewAll} asks. By default one by one.
+   */
+  default void renewAll(List<Renewal> renewals) {
+    for (Renewal renewal : renewals) {
+      try {
+        if (JdbcLockProvider.grantOf(renewal).renew(renewal.leaseTime())) {
+          renewal.renewed();
+        } else {
+          renewal.notHeld();
+        }
+      } catch (RuntimeException e) {
+        renewal.failed(e);
+      }
+    }
+  }
 
   /** The provider is closing: waiters must stop waiting. */
   void wake();

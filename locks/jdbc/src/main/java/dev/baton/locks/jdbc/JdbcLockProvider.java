@@ -7,13 +7,16 @@ import dev.baton.locks.spi.AbstractLease;
 import dev.baton.locks.spi.AbstractLockProvider;
 import dev.baton.locks.spi.LockArguments;
 import dev.baton.locks.spi.LockProviderBuilder;
+import dev.baton.locks.spi.Renewal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 
@@ -158,6 +161,23 @@ public final class JdbcLockProvider extends AbstractLockProvider {
     backend.close();
   }
 
+  /** Kept-alive renewals due together share a store call when the strategy allows it. */
+  @Override
+  protected int renewalBatchSize() {
+    return backend.renewalBatchSize();
+  }
+
+  /** One session check per lock session, or one statement pair per lock-table batch. */
+  @Override
+  protected void renewAll(List<Renewal> renewals) {
+    backend.renewAll(renewals);
+  }
+
+  /** The grant behind a renewal's lease. */
+  static Grant grantOf(Renewal renewal) {
+    return ((JdbcLease) renewal.lease()).grant;
+  }
+
   // For the package's backends, which cannot reach the protected members themselves.
 
   boolean closing() {
@@ -174,6 +194,10 @@ public final class JdbcLockProvider extends AbstractLockProvider {
 
   ScheduledExecutorService timers() {
     return scheduler();
+  }
+
+  Executor storeCalls() {
+    return storeCallThreads();
   }
 
   String storeName() {

@@ -164,11 +164,6 @@ final class MySqlSessions implements SessionDialect {
   }
 
   @Override
-  public boolean holds(Connection connection, Object key) throws SQLException {
-    return Sql.queryTrue(connection, "SELECT IS_USED_LOCK(?) = CONNECTION_ID()", ((Key) key).lockName());
-  }
-
-  @Override
   public void reset(Connection connection) throws SQLException {
     Sql.execute(connection, "DO RELEASE_ALL_LOCKS()"); // MySQL 5.7, MariaDB 10.5 and later
     Sql.execute(connection, "SET @baton_session_probe = NULL");

@@ -109,15 +109,6 @@ final class PostgresSessions implements SessionDialect {
   }
 
   @Override
-  public boolean holds(Connection connection, Object key) throws SQLException {
-    // A bigint advisory key shows in pg_locks as classid = high half, objid = low half, objsubid 1.
-    long k = (Long) key;
-    return Sql.queryTrue(connection, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
-        + " AND granted AND pid = pg_backend_pid() AND classid::bigint = ? AND objid::bigint = ?"
-        + " AND objsubid = 1)", k >>> 32, k & 0xFFFF_FFFFL);
-  }
-
-  @Override
   public void reset(Connection connection) throws SQLException {
     Sql.execute(connection, "SELECT pg_advisory_unlock_all()");
     Sql.execute(connection, "RESET lock_timeout");

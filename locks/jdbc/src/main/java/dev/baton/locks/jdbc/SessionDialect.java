@@ -34,9 +34,6 @@ interface SessionDialect {
   /** Frees the key if this session holds it; true if it did. */
   boolean unlock(Connection connection, Object key) throws SQLException;
 
-  /** Whether this session holds the key: the owner check of a renewal. */
-  boolean holds(Connection connection, Object key) throws SQLException;
-
   /**
    * Before the connection goes back to the DataSource (a pool, maybe the application's): frees
    * every session lock still on it and undoes the session settings Baton made.

@@ -79,18 +79,44 @@ final class SessionGrant extends Grant {
         endAtStore("its lease time ran out before the renewal");
         return false;
       }
-      if (!locks.holds(this)) {
+      return renewChecked(leaseTime, start, locks.alive(session, "renewing " + name));
+    } finally {
+      ops.unlock();
+    }
+  }
+
+  /**
+   * Renews after the session check that began at {@code checkStart} ({@link System#nanoTime()})
+   * found the session {@code alive} or not: the grant lasts {@code leaseTime} from that start,
+   * if it was still running then.
+   */
+  boolean renewChecked(Duration leaseTime, long checkStart, boolean alive) {
+    ops.lock();
+    try {
+      if (ended.get()) {
+        return false;
+      }
+      if (expiresAt - checkStart <= 0) {
+        endAtStore("its lease time ran out before the renewal");
+        return false;
+      }
+      if (!alive) {
         if (end()) {
           locks.ended(this);
         }
         return false;
       }
-      expiresAt = start + leaseTime.toNanos();
-      ScheduledFuture<?> timer = expiry;
-      if (timer != null) {
-        timer.cancel(false);
+      long before = expiresAt;
+      expiresAt = checkStart + leaseTime.toNanos();
+      if (expiresAt - before < 0) {
+        // Earlier than the timer: re-arm it. A later end needs nothing: the timer finds the
+        // grant renewed when it fires and re-arms itself (one wake-up per lease time).
+        ScheduledFuture<?> timer = expiry;
+        if (timer != null) {
+          timer.cancel(false);
+        }
+        arm();
       }
-      arm();
       return true;
     } finally {
       ops.unlock();

@@ -2,12 +2,14 @@ package dev.baton.locks.jdbc;
 
 import dev.baton.locks.LockException;
 import dev.baton.locks.LockUnavailableException;
+import dev.baton.locks.spi.Renewal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +50,8 @@ final class SessionLocks implements Backend {
   private static final Duration RESET_WAIT = Duration.ofSeconds(1);
   static final long SLICE_MILLIS = 250;
   private static final int MAX_SPARE = 2;
+  /** The most kept-alive renewals one batch holds (checked with one statement per session). */
+  static final int RENEWAL_BATCH = 500;
   private static final Object PENDING = new Object();
   private static final Object WAITING = new Object();
 
@@ -73,7 +77,9 @@ final class SessionLocks implements Backend {
     this.target = sessions;
     this.sliceWait = connector.timeout().plusMillis(SLICE_MILLIS);
     long period = heartbeat.toNanos();
-    provider.timers().scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.NANOSECONDS);
+    // Timers only fire: the statements run on the provider's store-call threads.
+    provider.timers().scheduleWithFixedDelay(() -> provider.storeCalls().execute(this::heartbeat),
+        period, period, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -257,17 +263,67 @@ final class SessionLocks implements Backend {
 
   // ---------------------------------------------------------------- store operations
 
-  boolean holds(SessionGrant grant) {
-    Session session = grant.session;
+  /**
+   * The owner check of renewals: whether {@code session} is still the server session that took
+   * its locks. A session lock stays with its session until it is unlocked or the session ends,
+   * and this class unlocks only through the grant, so one cheap statement confirms every grant
+   * on the session at once, without reading the server's lock table ({@code pg_locks} costs
+   * milliseconds with thousands of locks held). A connection now behind another server session
+   * is discarded, and its grants are lost.
+   */
+  boolean alive(Session session, String what) {
+    long id;
     session.lock.lock();
     try {
       if (session.broken) {
         return false;
       }
-      return run(session, "renewing " + grant.name, c -> dialect.holds(c, grant.key));
+      id = run(session, what, dialect::sessionId);
     } finally {
       session.lock.unlock();
     }
+    if (id != session.serverId) {
+      discard(session, new LockException("the connection moved from server session "
+          + session.serverId + " to " + id + " (a pooler in transaction mode?)"));
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Renews kept-alive grants together: one session check per session for all of its grants in
+   * the batch. A check that fails leaves that session's renewals unknown.
+   */
+  @Override
+  public void renewAll(List<Renewal> renewals) {
+    Map<Session, List<Renewal>> bySession = new LinkedHashMap<>();
+    for (Renewal renewal : renewals) {
+      SessionGrant grant = (SessionGrant) JdbcLockProvider.grantOf(renewal);
+      bySession.computeIfAbsent(grant.session, s -> new ArrayList<>()).add(renewal);
+    }
+    for (Map.Entry<Session, List<Renewal>> group : bySession.entrySet()) {
+      long start = System.nanoTime();
+      boolean alive;
+      try {
+        alive = alive(group.getKey(), "renewing " + group.getValue().size() + " leases");
+      } catch (RuntimeException e) {
+        group.getValue().forEach(renewal -> renewal.failed(e));
+        continue;
+      }
+      for (Renewal renewal : group.getValue()) {
+        SessionGrant grant = (SessionGrant) JdbcLockProvider.grantOf(renewal);
+        if (grant.renewChecked(renewal.leaseTime(), start, alive)) {
+          renewal.renewed();
+        } else {
+          renewal.notHeld();
+        }
+      }
+    }
+  }
+
+  @Override
+  public int renewalBatchSize() {
+    return RENEWAL_BATCH;
   }
 
   boolean unlock(SessionGrant grant) {
@@ -285,7 +341,9 @@ final class SessionLocks implements Backend {
 
   ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
     try {
-      return provider.timers().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+      // The timer only fires: ending a grant unlocks it at the server, on a store-call thread.
+      return provider.timers().schedule(() -> provider.storeCalls().execute(task), delayNanos,
+          TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
       return null; // the provider is closing; close releases the grant
     }

@@ -65,6 +65,19 @@ final class Sql {
     }
   }
 
+  /** The first column of every row, as strings. */
+  static java.util.List<String> queryColumn(Connection connection, String sql, Object... parameters)
+      throws SQLException {
+    java.util.List<String> values = new java.util.ArrayList<>();
+    try (PreparedStatement statement = prepare(connection, sql, parameters);
+        java.sql.ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+    }
+    return values;
+  }
+
   private static PreparedStatement prepare(Connection connection, String sql, Object... parameters)
       throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql);

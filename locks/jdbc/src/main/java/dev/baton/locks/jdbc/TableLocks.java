@@ -2,9 +2,16 @@ package dev.baton.locks.jdbc;
 
 import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.spi.LateGrantReleases;
+import dev.baton.locks.spi.Renewal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>grant: {@code UPDATE ... SET owner, token = token + 1, expiry WHERE key AND (free OR
  *       expired)}; if no row matched, {@code INSERT} the row (a duplicate key means it is held);
  *       then the token is read back by owner;
- *   <li>renew: {@code UPDATE ... SET expiry WHERE key AND owner AND not expired};
+ *   <li>renew: {@code UPDATE ... SET expiry WHERE key AND owner AND not expired}; kept-alive
+ *       leases due together are renewed by one such statement for up to {@value
+ *       #RENEWAL_BATCH} rows ({@code key IN (...) AND owner IN (...)}; owners are random per
+ *       grant, so a row matches only its own grant), followed by one {@code SELECT} of the rows
+ *       that are now this provider's and running;
  *   <li>release: {@code UPDATE ... SET owner = NULL WHERE key AND owner AND not expired}.
  * </ul>
  *
@@ -32,6 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class TableLocks implements Backend {
   private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  /** The most rows one renewal statement renews. */
+  static final int RENEWAL_BATCH = 200;
 
   private final JdbcLockProvider provider;
   private final Connector connector;
@@ -46,6 +59,8 @@ final class TableLocks implements Backend {
   private final String readToken;
   private final String renew;
   private final String release;
+  private final String table;
+  private final String now;
   private final ReentrantLock releases = new ReentrantLock();
   private final Condition released = releases.newCondition();
   private long releaseCount;
@@ -56,7 +71,8 @@ final class TableLocks implements Backend {
     this.connector = connector;
     this.schema = schema;
     this.maxPauseNanos = Math.max(FIRST_PAUSE_NANOS, pollInterval.toNanos());
-    this.lateGrants = new LateGrantReleases(provider.storeName(), provider.timers(), connector.timeout());
+    this.lateGrants = new LateGrantReleases(provider.storeName(), provider.timers(), provider.storeCalls(),
+        connector.timeout());
     // An embedded database has no network timeout to stay under, and its own lock timeout.
     this.rowWaitSeconds = connector.embedded() ? 0
         : (int) Math.max(1, Math.min(Integer.MAX_VALUE, connector.timeout().toSeconds() / 2));
@@ -71,6 +87,8 @@ final class TableLocks implements Backend {
     this.readToken = "SELECT token FROM " + table + " WHERE lock_key = ? AND owner_id = ?";
     this.renew = "UPDATE " + table + " SET expires_at = " + now + " + ? WHERE lock_key = ?"
         + " AND owner_id = ? AND expires_at > " + now;
+    this.table = table;
+    this.now = now;
     this.release = "UPDATE " + table + " SET owner_id = NULL, expires_at = " + now
         + " WHERE lock_key = ? AND owner_id = ? AND expires_at > " + now;
   }
@@ -190,7 +208,66 @@ final class TableLocks implements Backend {
 
   @Override
   public void close() {
+    lateGrants.releaseNow();
     connector.close();
+  }
+
+  @Override
+  public int renewalBatchSize() {
+    return RENEWAL_BATCH;
+  }
+
+  /**
+   * Renews a batch with two statements per lease time in it: the owner-checked {@code UPDATE}
+   * of all its rows, then a {@code SELECT} of those that are now running for their owner. A row
+   * that expired before the update is not renewed and not selected (nobody else gives it our
+   * owner id), so its lease is lost; a failure leaves the renewals of its lease time unknown.
+   */
+  @Override
+  public void renewAll(List<Renewal> renewals) {
+    Map<Long, List<Renewal>> byMillis = new LinkedHashMap<>();
+    for (Renewal renewal : renewals) {
+      byMillis.computeIfAbsent(ceilMillis(renewal.leaseTime()), m -> new ArrayList<>()).add(renewal);
+    }
+    for (Map.Entry<Long, List<Renewal>> group : byMillis.entrySet()) {
+      try {
+        renewRows(group.getKey(), group.getValue());
+      } catch (RuntimeException e) {
+        group.getValue().forEach(renewal -> renewal.failed(e));
+      }
+    }
+  }
+
+  private void renewRows(long millis, List<Renewal> group) {
+    String marks = String.join(", ", Collections.nCopies(group.size(), "?"));
+    String where = " WHERE lock_key IN (" + marks + ") AND owner_id IN (" + marks + ") AND expires_at > " + now;
+    Object[] rows = new Object[2 * group.size()];
+    Map<String, Renewal> byKey = new HashMap<>();
+    for (int i = 0; i < group.size(); i++) {
+      TableGrant grant = (TableGrant) JdbcLockProvider.grantOf(group.get(i));
+      rows[i] = grant.key;
+      rows[group.size() + i] = grant.owner;
+      byKey.put(grant.key, group.get(i));
+    }
+    Object[] update = new Object[rows.length + 1];
+    update[0] = millis;
+    System.arraycopy(rows, 0, update, 1, rows.length);
+    String first = group.get(0).lease().name();
+    try (Connector.Borrowed borrowed = open()) {
+      Connection connection = borrowed.connection;
+      Sql.updateWithin(rowWaitSeconds, connection,
+          "UPDATE " + table + " SET expires_at = " + now + " + ?" + where, update);
+      for (String key : Sql.queryColumn(connection, "SELECT lock_key FROM " + table + where, rows)) {
+        Renewal renewal = byKey.remove(key);
+        if (renewal != null) {
+          renewal.renewed();
+        }
+      }
+      byKey.values().forEach(Renewal::notHeld);
+    } catch (SQLException e) {
+      throw Connector.failure("renewing " + group.size() + " leases (first " + first + ") in "
+          + schema.lockTable, e);
+    }
   }
 
   private Connector.Borrowed open() throws SQLException {

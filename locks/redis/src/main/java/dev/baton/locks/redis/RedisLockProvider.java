@@ -7,6 +7,7 @@ import dev.baton.locks.spi.AbstractLockProvider;
 import dev.baton.locks.spi.LateGrantReleases;
 import dev.baton.locks.spi.LockArguments;
 import dev.baton.locks.spi.LockProviderBuilder;
+import dev.baton.locks.spi.Renewal;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -17,7 +18,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -39,6 +42,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * README. Thread-safe.
  */
 public final class RedisLockProvider extends AbstractLockProvider {
+  /** The most kept-alive leases one renewal script call renews. */
+  static final int RENEWAL_BATCH = 256;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(1);
 
@@ -54,7 +59,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
     this.ownsClient = ownsClient;
     this.keys = new RedisKeys(builder.keyPrefix);
     this.signals = new ReleaseSignals(jedis, keys.channel());
-    this.lateGrants = new LateGrantReleases(store(), scheduler(), builder.timeout);
+    this.lateGrants = new LateGrantReleases(store(), scheduler(), storeCallThreads(), builder.timeout);
   }
 
   /**
@@ -223,8 +228,38 @@ public final class RedisLockProvider extends AbstractLockProvider {
 
   @Override
   protected void doClose() {
+    lateGrants.releaseNow();
     if (ownsClient) {
       jedis.close();
+    }
+  }
+
+  /**
+   * Kept-alive leases due together are renewed by one script call, owner-checked key by key:
+   * one round trip for up to {@value #RENEWAL_BATCH} renewals.
+   */
+  @Override
+  protected int renewalBatchSize() {
+    return RENEWAL_BATCH;
+  }
+
+  /**
+   * One {@code extend_all} script call per batch (per hash slot on Redis Cluster, where a
+   * script may only touch keys of one slot; the names' hash tags differ, so there renewals are
+   * mostly one call each). A failed call leaves its renewals unknown: the leases keep their
+   * deadlines and the next renewal tries again.
+   */
+  @Override
+  protected void renewAll(List<Renewal> renewals) {
+    boolean cluster = jedis instanceof JedisCluster || jedis instanceof RedisClusterClient;
+    for (List<Renewal> group : BatchRenewal.bySlot(renewals, keys, cluster)) {
+      try {
+        BatchRenewal batch = new BatchRenewal(group, keys, lease -> ((RedisLease) lease).owner);
+        batch.apply(call("extend", batch.first(),
+            () -> RedisScript.EXTEND_ALL.runForEach(jedis, batch.keys(), batch.args())));
+      } catch (RuntimeException e) {
+        group.forEach(renewal -> renewal.failed(e));
+      }
     }
   }
 
@@ -248,8 +283,8 @@ public final class RedisLockProvider extends AbstractLockProvider {
     }
   }
 
-  private interface RedisCall {
-    long run();
+  private interface RedisCall<T> {
+    T run();
   }
 
   /**
@@ -259,7 +294,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
    * and release are owner-checked). A timeout is not retried: the server is stalled, and a
    * second wait would only delay the report.
    */
-  private long call(String action, String name, RedisCall call) {
+  private <T> T call(String action, String name, RedisCall<T> call) {
     try {
       return call.run();
     } catch (JedisConnectionException broken) {
@@ -288,7 +323,7 @@ public final class RedisLockProvider extends AbstractLockProvider {
   }
 
   /** Whole milliseconds for PX/PEXPIRE, rounded up so a lease is never shorter than asked. */
-  private static String millis(Duration leaseTime) {
+  static String millis(Duration leaseTime) {
     long nanos;
     try {
       nanos = leaseTime.toNanos();

@@ -19,6 +19,7 @@ final class RedisScript {
   static final RedisScript ACQUIRE = load("acquire.lua");
   static final RedisScript EXTEND = load("extend.lua");
   static final RedisScript RELEASE = load("release.lua");
+  static final RedisScript EXTEND_ALL = load("extend_all.lua");
 
   private final String source;
   private final String sha1;
@@ -29,13 +30,21 @@ final class RedisScript {
   }
 
   long run(UnifiedJedis jedis, List<String> keys, List<String> args) {
-    Object result;
+    return (Long) eval(jedis, keys, args);
+  }
+
+  /** Runs a script that answers one integer per key. */
+  @SuppressWarnings("unchecked")
+  List<Long> runForEach(UnifiedJedis jedis, List<String> keys, List<String> args) {
+    return (List<Long>) eval(jedis, keys, args);
+  }
+
+  private Object eval(UnifiedJedis jedis, List<String> keys, List<String> args) {
     try {
-      result = jedis.evalsha(sha1, keys, args);
+      return jedis.evalsha(sha1, keys, args);
     } catch (JedisNoScriptException unknown) {
-      result = jedis.eval(source, keys, args);
+      return jedis.eval(source, keys, args);
     }
-    return (Long) result;
   }
 
   private static RedisScript load(String resource) {
