@@ -71,9 +71,9 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   /** etcd's longest lease TTL, in seconds (lease.MaxLeaseTTL). */
   private static final long MAX_TTL_SECONDS = 9_000_000_000L;
 
-  /** Acquisition and ownership checks are safe to repeat: jetcd may retry them on UNAVAILABLE. */
   /** The most kept-alive leases one batch renews. */
   static final int RENEWAL_BATCH = 128;
+  /** Acquisition and ownership checks are safe to repeat: jetcd may retry them on UNAVAILABLE. */
   private static final TxnOption RETRYABLE = TxnOption.builder().withAutoRetry().build();
   /** The newest key under a prefix (by create revision), read before our own put. */
   private static final GetOption NEWEST = GetOption.builder()

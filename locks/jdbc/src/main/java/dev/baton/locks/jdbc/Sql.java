@@ -38,7 +38,6 @@ final class Sql {
     }
   }
 
-  /** The update count of an INSERT, UPDATE or SET. */
   /** A statement without parameters or results (SET, RESET, DO). */
   static void execute(Connection connection, String sql) throws SQLException {
     try (Statement statement = connection.createStatement()) {
@@ -46,6 +45,7 @@ final class Sql {
     }
   }
 
+  /** The update count of an INSERT, UPDATE or SET. */
   static int update(Connection connection, String sql, Object... parameters) throws SQLException {
     return updateWithin(0, connection, sql, parameters);
   }
