@@ -226,13 +226,14 @@ public final class LateGrantReleases {
           log.debug("Releasing the late grant of {} on {} failed (try {}): {}", name, store, tries,
               e.toString());
         }
-        if (!last && !closing && again && tries < MAX_TRIES && end - System.nanoTime() > 0) {
+        if (last || !again || tries >= MAX_TRIES || end - System.nanoTime() <= 0) {
+          finish();
+        } else if (!closing) {
           long wait = delay;
           delay = Math.min(delay * 2, TimeUnit.MINUTES.toNanos(1));
           submit(this, wait);
-        } else {
-          finish();
         }
+        // Closing and to be tried again: left pending, releaseNow() makes the last try.
       } finally {
         busy.unlock();
       }

@@ -141,4 +141,42 @@ class LateGrantReleasesTest {
       timers.shutdownNow();
     }
   }
+
+  @Test
+  void aTryThatFailsWhileTheCloseBeginsIsStillTriedOnceMore() throws Exception {
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+    try {
+      LateGrantReleases slow = new LateGrantReleases("test", timers, Duration.ofMinutes(1));
+      AtomicInteger calls = new AtomicInteger();
+      CountDownLatch inFirstTry = new CountDownLatch(1);
+      CountDownLatch closingBegun = new CountDownLatch(1);
+      slow.release("n", LEASE, System.nanoTime(), null, () -> {
+        if (calls.incrementAndGet() == 1) {
+          inFirstTry.countDown();
+          try {
+            closingBegun.await(10, TimeUnit.SECONDS); // the close begins during this try
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new LockUnavailableException("down");
+        }
+        return true;
+      });
+      assertTrue(inFirstTry.await(10, TimeUnit.SECONDS));
+      timers.shutdown(); // the running try finishes; nothing new is scheduled
+      Thread closer = new Thread(slow::releaseNow);
+      closer.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (closer.getState() != Thread.State.WAITING && closer.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(1); // releaseNow() waits for the running try
+      }
+      closingBegun.countDown();
+      closer.join(10_000);
+      assertEquals(2, calls.get(), "the try that failed during the close was not made again");
+      assertEquals(0, slow.pending());
+    } finally {
+      timers.shutdownNow();
+    }
+  }
 }
