@@ -193,12 +193,19 @@ public final class FaultChecker {
     int overlaps = 0;
     int untold = 0;
     long maxDelay = 0;
-    for (Grant newer : grants) {
-      for (Grant stale : grants) {
-        if (stale == newer || stale.worker.equals(newer.worker)
-            || stale.granted >= newer.granted || stale.end <= newer.granted) {
+    for (Grant second : grants) {
+      for (Grant first : grants) {
+        if (first == second || first.worker.equals(second.worker)
+            || first.granted >= second.granted || first.end <= second.granted) {
           continue;
         }
+        // Two beliefs overlap. The stale holder is the one the store superseded: the earlier
+        // grant, unless both were being granted at once and their replies crossed, when the
+        // store granted the lower token first.
+        boolean crossed = concurrent(first, second) && second.token < first.token;
+        Grant stale = crossed ? second : first;
+        Grant newer = crossed ? first : second;
+        long overlapStart = Math.max(stale.granted, newer.granted);
         overlaps++;
         if (stale.told == Long.MAX_VALUE) {
           untold++;
@@ -207,11 +214,20 @@ public final class FaultChecker {
               : "until " + stale.end + ", then released") + ") when " + newer.worker
               + " was granted token " + newer.token + " at " + newer.granted);
         } else {
-          maxDelay = Math.max(maxDelay, (stale.told - newer.granted) / 1000);
+          maxDelay = Math.max(maxDelay, Math.max(0, stale.told - overlapStart) / 1000);
         }
       }
     }
     return new int[] {overlaps, untold, (int) maxDelay};
+  }
+
+  /**
+   * Whether two grants were under way at once (each acquire began before the other returned):
+   * then the order their replies arrived in says nothing of the store's order, and the tokens
+   * do.
+   */
+  private static boolean concurrent(Grant a, Grant b) {
+    return a.attemptStart < b.granted && b.attemptStart < a.granted;
   }
 
   /** {refused writes by the valid, newest holder; ms from the first to the last}. */
@@ -232,9 +248,10 @@ public final class FaultChecker {
       Grant own = byKey.get(key(e.worker(), e.token()));
       boolean superseded = false;
       for (Grant other : grants) {
-        if (other != own && (own == null || other.granted > own.granted)
-            && other.granted < e.micros()) {
-          superseded = true;
+        if (other != own && other.granted < e.micros() && (own == null
+            || other.granted > own.granted
+            || (concurrent(own, other) && other.token > own.token))) {
+          superseded = true; // by a later grant, or by a higher token granted at the same time
           break;
         }
       }

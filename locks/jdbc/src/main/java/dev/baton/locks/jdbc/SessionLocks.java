@@ -334,6 +334,12 @@ final class SessionLocks implements Backend {
         return false; // the server freed it with the session
       }
       return run(session, "releasing " + grant.name, c -> dialect.unlock(c, grant.key));
+    } catch (LockUnavailableException sessionDied) {
+      // The session failed (it is dropped): its locks died with it, so this lease no longer
+      // held the name. Reported as such, the holder is told (onLost) instead of left believing.
+      log.warn("Releasing {} on {} found its session dead: the server had freed the name",
+          grant.name, session, sessionDied);
+      return false;
     } finally {
       session.lock.unlock();
     }
