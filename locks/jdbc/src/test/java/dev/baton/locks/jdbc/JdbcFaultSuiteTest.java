@@ -93,8 +93,8 @@ class JdbcFaultSuiteTest {
       // instance switches on its own, so across instances two can hold one name, one of them
       // untold, and the two stores' tokens are not ordered (regressions, refused writes). What
       // it must keep: the fence refuses every stale write, and nothing hangs or throws
-      // undocumented exceptions. Measured here (2026-12-02, 4 runs): regressions 5-11, untold
-      // 0-8, refused 10-21, stale-accepted always 0.
+      // undocumented exceptions. Measured here (2026-12-02, 6 runs): regressions 5-15, untold
+      // 0-11, refused 8-21, stale-accepted always 0.
       s.run().assertFenced(s.faultKinds());
     }
   }
