@@ -240,7 +240,9 @@ class BoundedWaitsTest {
           cache.get("k", key -> {
             started.countDown();
             waiterIn.await(10, TimeUnit.SECONDS);
-            Thread.sleep(100);
+            // Long enough for the waiter's thread to reach get() and join this load on a busy
+            // 2-core machine (100 ms was not, once, on Java 25 in CI).
+            Thread.sleep(2_000);
             throw boom;
           });
           return null;
