@@ -233,6 +233,8 @@ class BoundedWaitsTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch waiterIn = new CountDownLatch(1);
     IllegalStateException boom = new IllegalStateException("boom");
+    // Threads of the test's own: the common pool may have a single thread on 2 cores.
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
     try (StampedeCache<String, String> cache = StampedeCache.<String, String>builder("same")
         .ttl(Duration.ofMinutes(1)).build()) {
       CompletableFuture<Throwable> leader = CompletableFuture.supplyAsync(() -> {
@@ -249,7 +251,7 @@ class BoundedWaitsTest {
         } catch (Throwable t) {
           return t;
         }
-      });
+      }, threads);
       assertTrue(started.await(10, TimeUnit.SECONDS));
       CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
         waiterIn.countDown();
@@ -259,9 +261,11 @@ class BoundedWaitsTest {
         } catch (Throwable t) {
           return t;
         }
-      });
+      }, threads);
       assertSame(boom, leader.get(20, TimeUnit.SECONDS));
       assertSame(boom, waiter.get(20, TimeUnit.SECONDS));
+    } finally {
+      threads.shutdownNow();
     }
   }
 }
