@@ -209,9 +209,16 @@ class BoundedWaitsTest {
         .loaderTimeout(Duration.ofMillis(5))
         .threads(1)
         .build()) {
-      // the one loader thread is held; every later load waits in the queue and times out
-      assertThrows(CacheLoadException.class,
-          () -> cache.get("stuck", key -> stubborn(new CountDownLatch(1), release)));
+      // Hold the one loader thread. On a busy machine a stuck load can time out while still
+      // queued (and is then dropped, unstarted), so try until one has started.
+      CountDownLatch started = new CountDownLatch(1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (started.getCount() > 0 && System.nanoTime() < deadline) {
+        assertThrows(CacheLoadException.class,
+            () -> cache.get("stuck" + System.nanoTime(), key -> stubborn(started, release)));
+      }
+      assertEquals(0, started.getCount(), "no stuck load started on the loader thread");
+      // every later load waits in the queue and times out
       for (int i = 0; i < 1_050; i++) { // more than the queue's 1,000 places
         CacheLoadException e = assertThrows(CacheLoadException.class,
             () -> cache.get("k" + System.nanoTime(), key -> "never runs"));

@@ -1,7 +1,12 @@
 package dev.baton.locks;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,6 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * counters that start at 1), so the long range lasts for any realistic number of outages;
  * running out throws {@link LockException}.
  *
+ * <p><b>With a shared fallback</b> a fallback grant's token is also at least the wall clock in
+ * microseconds (the {@code clockMicros} given), as Redis and in-JVM tokens are: tokens of
+ * different instances are then ordered by the time of their grants, as far as the clocks agree.
+ *
  * <p>Thread-safe: one lock, never held across a store call.
  */
 final class FallbackLedger {
@@ -46,6 +55,32 @@ final class FallbackLedger {
   private long highWater;
   private int waiters;
   private boolean closed;
+  /** The longest lease time an acquisition or extension may ask for. */
+  private final long maxLeaseNanos;
+  /** The least token of a fallback grant, in microseconds; null without a shared fallback. */
+  private final LongSupplier clockMicros;
+
+  /** A ledger without a shared fallback: any lease time, fallback tokens by offset alone. */
+  FallbackLedger() {
+    this(Long.MAX_VALUE, null);
+  }
+
+  FallbackLedger(long maxLeaseNanos, LongSupplier clockMicros) {
+    this.maxLeaseNanos = maxLeaseNanos;
+    this.clockMicros = clockMicros;
+  }
+
+  /**
+   * Refuses a lease time above the shared fallback's longest lease.
+   *
+   * @throws IllegalArgumentException naming the value and the bound
+   */
+  void checkLeaseTime(Duration leaseTime) {
+    if (leaseTime != null && leaseTime.compareTo(Duration.ofNanos(maxLeaseNanos)) > 0) {
+      throw new IllegalArgumentException("leaseTime " + leaseTime + " is longer than the"
+          + " shared fallback's maxLeaseTime " + Duration.ofNanos(maxLeaseNanos));
+    }
+  }
 
   /**
    * Waits until no lease of this provider holds {@code name} validly, or until {@code deadline}
@@ -85,15 +120,21 @@ final class FallbackLedger {
    * Records a fresh grant and gives it its token, unless another lease of this provider holds
    * the name validly.
    *
-   * @return the lease to hand out, or null if the name is held here (the caller gives the grant
-   *     back)
+   * @param current whether the grant was asked for in the provider's current epoch (read under
+   *     this ledger's lock, so a switch back either sees the lease in {@link #heldThrough} or
+   *     this call sees the new epoch)
+   * @return the lease to hand out, or null if the name is held here or the epoch has changed
+   *     (the caller gives the grant back)
    * @throws LockException if the token would overflow
    * @throws IllegalStateException once the provider is closed
    */
-  FallbackLease register(Lease granted, Route route) {
+  FallbackLease register(Lease granted, Route route, BooleanSupplier current) {
     lock.lock();
     try {
       checkOpen();
+      if (!current.getAsBoolean()) {
+        return null;
+      }
       String name = granted.name();
       FallbackLease holder = holders.get(name);
       if (holder != null && holder.isValid()) {
@@ -113,13 +154,16 @@ final class FallbackLedger {
       long token;
       try {
         token = Math.addExact(raw, offsets[r]);
+        if (clockMicros != null && route == Route.FALLBACK) {
+          token = Math.max(token, Math.max(clockMicros.getAsLong(), Math.addExact(highWater, 1)));
+        }
       } catch (ArithmeticException overflow) {
         throw new LockException("fencing token of " + name + " would overflow: store token "
             + granted.fencingToken() + " + offset " + offsets[route.ordinal()]
             + " after the switches between stores; restart the provider");
       }
       highWater = Math.max(highWater, token);
-      FallbackLease lease = new FallbackLease(granted, token, this);
+      FallbackLease lease = new FallbackLease(granted, token, route, this);
       holders.put(name, lease);
       return lease;
     } finally {
@@ -135,6 +179,22 @@ final class FallbackLedger {
       if (waiters > 0) {
         freed.signalAll();
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The leases held here that {@code route} granted. */
+  List<FallbackLease> heldThrough(Route route) {
+    lock.lock();
+    try {
+      List<FallbackLease> held = new ArrayList<>();
+      for (FallbackLease lease : holders.values()) {
+        if (lease.route() == route) {
+          held.add(lease);
+        }
+      }
+      return held;
     } finally {
       lock.unlock();
     }

@@ -3,6 +3,7 @@ package dev.baton.locks;
 import dev.baton.locks.FallbackLedger.Route;
 import dev.baton.locks.spi.LockArguments;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,11 +52,15 @@ public final class FallbackLockProvider implements LockProvider {
   private static final Logger log = LoggerFactory.getLogger(FallbackLockProvider.class);
   /** The name the probe acquires (and releases at once) to see whether the primary answers. */
   static final String PROBE_NAME = "baton.fallback-probe";
+  /** How long a caller sleeps at a time while a shared fallback's quarantine lasts. */
+  private static final long QUARANTINE_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final LockProvider primary;
   private final LockProvider fallback;
   private final List<LockListener> listeners;
-  private final FallbackLedger ledger = new FallbackLedger();
+  private final FallbackLedger ledger;
+  /** The rules for a fallback every instance shares; null without one. */
+  private final Handover handover;
   private final PrimaryOutage outage;
   private final Duration switchAfter;
   private final AtomicBoolean onFallback = new AtomicBoolean();
@@ -70,6 +75,14 @@ public final class FallbackLockProvider implements LockProvider {
     this.listeners = List.copyOf(builder.listeners);
     this.switchAfter = builder.switchAfter;
     this.outage = new PrimaryOutage(builder.ticker, LockArguments.nanos(builder.switchAfter));
+    if (builder.maxLeaseTime == null) {
+      this.handover = null;
+      this.ledger = new FallbackLedger();
+    } else {
+      this.handover = new Handover(builder.ticker, builder.maxLeaseTime, builder.probeInterval);
+      this.ledger = new FallbackLedger(
+          LockArguments.nanos(builder.maxLeaseTime), FallbackLockProvider::wallClockMicros);
+    }
     this.prober = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "baton-fallback-probe");
       thread.setDaemon(true);
@@ -130,6 +143,7 @@ public final class FallbackLockProvider implements LockProvider {
       if (!ledger.awaitFree(name, deadline)) {
         return Optional.empty();
       }
+      long epoch = handover == null ? 0 : handover.epoch();
       Route route = onFallback.get() ? Route.FALLBACK : Route.PRIMARY;
       Optional<Lease> granted;
       if (route == Route.PRIMARY) {
@@ -142,20 +156,73 @@ public final class FallbackLockProvider implements LockProvider {
           }
           continue; // switched: ask the fallback
         }
+        if (granted.isPresent() && handover != null && handover.guardingPrimaryGrants()) {
+          granted = guard(granted.get(), leaseTime, deadline, waiting);
+        }
       } else {
+        if (handover != null && waitedOutQuarantine(name, deadline, waiting)) {
+          continue; // the probe may have switched back meanwhile
+        }
         granted = ask(fallback, name, leaseTime, deadline, waiting);
       }
       if (granted.isEmpty()) {
         return granted;
       }
-      FallbackLease lease = register(granted.get(), route);
+      FallbackLease lease = register(granted.get(), route, epoch);
       if (lease != null) {
         return Optional.of(lease.watchLoss());
+      }
+      if (handover != null && handover.epoch() != epoch) {
+        continue; // the grant came from the store just left: ask the one in use
       }
       if (!waiting || deadline - System.nanoTime() <= 0) {
         return Optional.empty();
       }
     }
+  }
+
+  /**
+   * During a shared fallback's quarantine, waits a little (the caller re-chooses the store
+   * after it), or refuses a caller that cannot wait until it ends.
+   *
+   * @return true if it waited, false if fallback grants may be handed out now
+   * @throws LockUnavailableException if the caller's wait ends before the quarantine does
+   */
+  private boolean waitedOutQuarantine(String name, long deadline, boolean waiting)
+      throws InterruptedException {
+    long left = handover.quarantineLeftNanos();
+    if (left == 0) {
+      return false;
+    }
+    if (!waiting || (deadline != Long.MAX_VALUE && deadline - System.nanoTime() < left)) {
+      throw new LockUnavailableException("the primary lock store is down and fallback grants"
+          + " of " + name + " begin in " + TimeUnit.NANOSECONDS.toMillis(left) + " ms, once every"
+          + " lease the primary granted has run out (sharedFallback maxLeaseTime "
+          + Duration.ofNanos(handover.maxLeaseNanos()) + ")");
+    }
+    TimeUnit.NANOSECONDS.sleep(Math.min(left, QUARANTINE_STEP_NANOS));
+    return true;
+  }
+
+  /**
+   * Also takes the name in the fallback for a primary grant made in a shared fallback's guard
+   * window, waiting there as the caller would; gives the primary grant back if the fallback
+   * refuses or fails.
+   */
+  private Optional<Lease> guard(Lease granted, Duration leaseTime, long deadline, boolean waiting)
+      throws InterruptedException {
+    Optional<Lease> guard;
+    try {
+      guard = ask(fallback, granted.name(), leaseTime, deadline, waiting);
+    } catch (RuntimeException | InterruptedException e) {
+      giveBack(granted);
+      throw e;
+    }
+    if (guard.isEmpty()) {
+      giveBack(granted);
+      return Optional.empty();
+    }
+    return Optional.of(new GuardedLease(granted, guard.get()));
   }
 
   private static Optional<Lease> ask(
@@ -174,17 +241,19 @@ public final class FallbackLockProvider implements LockProvider {
    * Hands out a fresh grant, or gives it back if another lease of this provider took the name
    * through the other store while it was on its way.
    */
-  private FallbackLease register(Lease granted, Route route) {
+  private FallbackLease register(Lease granted, Route route, long epoch) {
     FallbackLease lease;
     try {
-      lease = ledger.register(granted, route);
+      lease = ledger.register(granted, route,
+          () -> handover == null || handover.epoch() == epoch);
     } catch (RuntimeException e) {
       giveBack(granted);
       throw e;
     }
     if (lease == null) {
-      log.debug("Lock {} was granted by {} while this provider held it through the other store;"
-          + " giving the grant (token {}) back", granted.name(), granted.store(), granted.fencingToken());
+      log.debug("Lock {} was granted by {} while this provider held it through the other store"
+          + " or had just switched; giving the grant (token {}) back",
+          granted.name(), granted.store(), granted.fencingToken());
       giveBack(granted);
     }
     return lease;
@@ -276,6 +345,9 @@ public final class FallbackLockProvider implements LockProvider {
 
   private void switchToFallback(String name, LockUnavailableException cause) {
     if (onFallback.compareAndSet(false, true)) {
+      if (handover != null) {
+        handover.switchedToFallback();
+      }
       long count = switchesToFallback.incrementAndGet();
       log.warn("Primary lock store unreachable for {} ms (last while acquiring {}); using the "
           + "fallback until it answers again (switch #{}): {}",
@@ -309,7 +381,29 @@ public final class FallbackLockProvider implements LockProvider {
     if (onFallback.compareAndSet(true, false)) {
       long count = switchesToPrimary.incrementAndGet();
       log.info("Primary lock store answers again; acquisitions go to it (switch back #{})", count);
+      if (handover != null) {
+        handover.switchedBack();
+        revokeFallbackLeases();
+      }
     }
+  }
+
+  /**
+   * With a shared fallback, ends the leases the fallback granted when the provider switches back:
+   * each is reported lost ({@code onLost}, {@code isValid()} false) and then given back, so the
+   * guards of the instances already back on the primary get their names within the window.
+   */
+  private void revokeFallbackLeases() {
+    for (FallbackLease lease : ledger.heldThrough(Route.FALLBACK)) {
+      log.warn("Lock {} (token {}) was granted by the fallback; it ends now that the primary"
+          + " answers again", lease.name(), lease.fencingToken());
+      lease.revoke();
+    }
+  }
+
+  private static long wallClockMicros() {
+    Instant now = Instant.now();
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
   }
 
   private void fire(String name, Throwable cause) {
@@ -330,9 +424,10 @@ public final class FallbackLockProvider implements LockProvider {
     }
   }
 
-  private static void checkNameAndLease(String name, Duration leaseTime) {
+  private void checkNameAndLease(String name, Duration leaseTime) {
     LockArguments.checkName(name);
     LockArguments.checkLeaseTime(leaseTime);
+    ledger.checkLeaseTime(leaseTime);
   }
 
   /** Configures a {@link FallbackLockProvider}. Not thread-safe. */
@@ -342,6 +437,7 @@ public final class FallbackLockProvider implements LockProvider {
     private Duration probeInterval = Duration.ofSeconds(5);
     private Duration switchAfter = Duration.ofSeconds(5);
     private Ticker ticker = Ticker.system();
+    private Duration maxLeaseTime;
     private final List<LockListener> listeners = new ArrayList<>();
 
     private Builder(LockProvider primary, LockProvider fallback) {
@@ -386,6 +482,41 @@ public final class FallbackLockProvider implements LockProvider {
         throw new IllegalArgumentException("switchAfter must not be negative: " + switchAfter);
       }
       this.switchAfter = switchAfter;
+      return this;
+    }
+
+    /**
+     * Declares the fallback a store every instance shares (a database, for instance) and makes
+     * the switches keep a name excluded across the instances, in both directions; off by
+     * default. {@code maxLeaseTime} is the longest lease any instance takes or extends to, and
+     * this provider refuses longer ones ({@code IllegalArgumentException}). With it:
+     *
+     * <ul>
+     *   <li>after a switch to the fallback, fallback grants wait until {@code maxLeaseTime} has
+     *       passed, so every lease the primary granted before the outage has run out (callers
+     *       that cannot wait that long get {@link LockUnavailableException});
+     *   <li>after a switch back, for {@code maxLeaseTime} plus two probe intervals, every primary
+     *       grant also holds its name in the fallback (waiting there as the caller would), and
+     *       the leases the fallback granted end: they are reported lost and given back;
+     *   <li>a fallback grant's token is at least the wall clock in microseconds, so tokens of
+     *       different instances are ordered by the time of their grants when the primary's are
+     *       clock-seeded too (Redis, the in-JVM store) and the hosts' clocks agree to better than
+     *       the time between two grants of a name.
+     * </ul>
+     *
+     * <p>It assumes an outage every instance sees (a store down, frozen or restarted); an
+     * instance that still reaches the primary while another does not is not excluded from it.
+     *
+     * @param maxLeaseTime positive: the longest lease time of any instance's acquisitions
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxLeaseTime} is not positive
+     */
+    public Builder sharedFallback(Duration maxLeaseTime) {
+      Objects.requireNonNull(maxLeaseTime, "maxLeaseTime must not be null");
+      if (maxLeaseTime.isNegative() || maxLeaseTime.isZero()) {
+        throw new IllegalArgumentException("maxLeaseTime must be positive: " + maxLeaseTime);
+      }
+      this.maxLeaseTime = maxLeaseTime;
       return this;
     }
 
