@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * among the instances that are on the fallback, but not against an instance still on the
  * primary, nor against leases the primary granted before the switch. Offsets are each
  * instance's own, so tokens of different instances are not ordered once either has switched.
+ * Declared with {@link Builder#sharedFallback}, a shared fallback excludes across instances
+ * through the switches too (for outages every instance sees), and orders their tokens by time.
  * Use it where running a job twice during an outage is better than not running it; see the
  * module README for what a fenced resource can rely on.
  *

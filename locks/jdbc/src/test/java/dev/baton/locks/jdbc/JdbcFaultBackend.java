@@ -14,7 +14,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * JDBC for the fault suite's worker JVMs. Properties: {@code url}, {@code user},
  * {@code password}, {@code strategy} (a {@link JdbcLockProvider.Strategy} name); with
  * {@code redis} (a URI) the provider is a {@link FallbackLockProvider} from that Redis to the
- * database.
+ * database, declared shared ({@code sharedFallback}, the longest lease {@code maxLeaseMs}, by
+ * default the suite's 1.5 s).
  */
 public final class JdbcFaultBackend implements FaultBackend {
   /** For the worker JVMs. */
@@ -34,6 +35,7 @@ public final class JdbcFaultBackend implements FaultBackend {
             RedisLockProvider.builder(redis).timeout(Duration.ofMillis(400)).build(), jdbc)
         .switchAfter(Duration.ofMillis(300))
         .probeInterval(Duration.ofMillis(200))
+        .sharedFallback(Duration.ofMillis(Long.parseLong(p.getOrDefault("maxLeaseMs", "1500"))))
         .build();
   }
 
