@@ -42,6 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class EtcdLockBenchmark {
   private static final ByteSequence RAW_KEY = ByteSequence.from("bench-raw/key", StandardCharsets.UTF_8);
+  private static final ByteSequence LOCK_NAME = ByteSequence.from("bench-jetcd-lock", StandardCharsets.UTF_8);
   private static final ByteSequence VALUE = ByteSequence.from("owner", StandardCharsets.UTF_8);
 
   private EtcdLockProvider locks;
@@ -82,5 +83,17 @@ public class EtcdLockBenchmark {
     long revision = kv.put(RAW_KEY, VALUE).get().getHeader().getRevision();
     kv.delete(RAW_KEY).get();
     return revision;
+  }
+
+  /**
+   * Peer: jetcd's Lock API, as a user of it must: grant a lease, lock on it, unlock, revoke.
+   */
+  @Benchmark
+  public long jetcdLockApi() throws InterruptedException, ExecutionException {
+    long leaseId = raw.getLeaseClient().grant(Peers.LEASE.toSeconds()).get().getID();
+    ByteSequence key = raw.getLockClient().lock(LOCK_NAME, leaseId).get().getKey();
+    raw.getLockClient().unlock(key).get();
+    raw.getLeaseClient().revoke(leaseId).get();
+    return leaseId;
   }
 }

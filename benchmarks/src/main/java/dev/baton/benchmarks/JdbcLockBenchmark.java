@@ -1,5 +1,6 @@
 package dev.baton.benchmarks;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.locks.jdbc.JdbcLockProvider;
 import dev.baton.testkit.MariaDbServer;
 import dev.baton.testkit.PostgresServer;
@@ -8,8 +9,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.SimpleLock;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.h2.jdbcx.JdbcDataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -65,6 +72,9 @@ public class JdbcLockBenchmark {
   private Connection raw;
   private PreparedStatement rawLock;
   private PreparedStatement rawUnlock;
+  private HikariDataSource peerPool;
+  private JdbcTemplateLockProvider shedLock;
+  private Lock springJdbcLock;
 
   @Setup
   public void setUp() throws SQLException {
@@ -75,6 +85,10 @@ public class JdbcLockBenchmark {
       default -> throw new IllegalArgumentException("unknown database " + database);
     };
     locks = JdbcLockProvider.create(ds);
+    peerPool = PeerTables.pool(ds);
+    PeerTables.create(peerPool, database);
+    shedLock = Peers.shedLock(peerPool);
+    springJdbcLock = Peers.jdbcLockRegistry(peerPool).obtain("bench-spring");
     raw = ds.getConnection();
     raw.setAutoCommit(true);
     switch (database) {
@@ -110,6 +124,7 @@ public class JdbcLockBenchmark {
   public void tearDown() throws SQLException {
     locks.close();
     raw.close();
+    peerPool.close();
   }
 
   @Benchmark
@@ -144,5 +159,21 @@ public class JdbcLockBenchmark {
     ds.setURL("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
     ds.setUser("sa");
     return ds;
+  }
+
+  /** Peer: ShedLock's JDBC-template provider, {@code lock} + {@code unlock}. */
+  @Benchmark
+  public boolean shedLock() {
+    SimpleLock lock = shedLock.lock(new LockConfiguration(
+            Instant.now(), "bench-shedlock", Peers.LEASE, Duration.ZERO))
+        .orElseThrow(() -> new IllegalStateException("ShedLock lock held"));
+    lock.unlock();
+    return true;
+  }
+
+  /** Peer: Spring Integration's {@code JdbcLockRegistry}, {@code tryLock} + {@code unlock}. */
+  @Benchmark
+  public boolean springJdbcLockRegistry() throws InterruptedException {
+    return RedisLockBenchmark.cycle(springJdbcLock);
   }
 }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,6 +22,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A one-row UPDATE in its own transaction on PostgreSQL, one thread: {@code inTransaction}
@@ -40,6 +43,9 @@ public class TxBenchmark {
 
   private HikariDataSource pool;
   private Transactor transactor;
+  private TransactionTemplate spring;
+  private JdbcTemplate springJdbc;
+  private Jdbi jdbi;
 
   @Setup
   public void setUp() throws SQLException {
@@ -52,9 +58,12 @@ public class TxBenchmark {
     pool = new HikariDataSource(config);
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS bench_tx (id INT PRIMARY KEY, v BIGINT NOT NULL)");
-      s.execute("INSERT INTO bench_tx VALUES (1, 0), (2, 0) ON CONFLICT DO NOTHING");
+      s.execute("INSERT INTO bench_tx VALUES (1, 0), (2, 0), (3, 0), (4, 0) ON CONFLICT DO NOTHING");
     }
     transactor = Transactor.create(pool);
+    spring = Peers.transactionTemplate(pool);
+    springJdbc = new JdbcTemplate(pool);
+    jdbi = Peers.jdbi(pool);
   }
 
   /**
@@ -88,6 +97,19 @@ public class TxBenchmark {
       c.commit();
       return updated;
     }
+  }
+
+  /** Peer: Spring's {@code TransactionTemplate} with a {@code JdbcTemplate} update. */
+  @Benchmark
+  public int springTransactionTemplate() {
+    Integer updated = spring.execute(status -> springJdbc.update(UPDATE, 3));
+    return updated == null ? 0 : updated;
+  }
+
+  /** Peer: Jdbi's {@code inTransaction} with a handle update. */
+  @Benchmark
+  public int jdbiInTransaction() {
+    return jdbi.inTransaction(handle -> handle.execute(UPDATE, 4));
   }
 
   private static int update(Connection c, int id) throws SQLException {
