@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /** The operation every lock benchmark measures: one uncontended acquire + release. */
 final class LockCycle {
-  private static final Duration LEASE = Duration.ofSeconds(30);
+  private static final Duration LEASE = Peers.LEASE;
 
   private LockCycle() {}
 

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * Turns a JMH JSON result file into one table per group (a benchmark class with one set of
  * parameters): every row with its score and error, and for each Baton row ({@code baton*}) its
  * ratio to every row of the group, Baton ÷ row (above 1: Baton is faster on a throughput score).
+ * A {@code backend} parameter names a row rather than a group (Baton's and the peers' rows of one
+ * benchmark method, such as the hand-off); a backend named {@code baton-*} is a Baton row.
  * Writes the tables as Markdown and every row as CSV. Used by {@code benchmarks/run.sh}.
  */
 public final class Report {
@@ -54,10 +56,12 @@ public final class Report {
       String type = benchmark.substring(benchmark.lastIndexOf('.', dot - 1) + 1, dot);
       Map<String, String> params = new TreeMap<>();
       result.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+      String backend = params.remove("backend");
       String group = params.isEmpty() ? type : type + " " + params;
+      String method = benchmark.substring(dot + 1);
       JsonNode metric = result.path("primaryMetric");
       double error = metric.path("scoreError").asDouble(Double.NaN);
-      rows.add(new Row(group, benchmark.substring(dot + 1), metric.path("score").asDouble(),
+      rows.add(new Row(group, backend == null ? method : backend, metric.path("score").asDouble(),
           error, metric.path("scoreUnit").asText()));
     }
     return rows;
