@@ -43,6 +43,19 @@ final class Peers {
     return Redisson.create(config);
   }
 
+  /**
+   * Redisson with its default pools (64 connections, 50 for pub-sub) and retries, for many
+   * threads at once: with one connection each and no retries, Redisson refuses concurrent lock
+   * waiters ("Unable to acquire connection for subscription").
+   */
+  static RedissonClient redissonForManyThreads(String redisUri) {
+    URI uri = URI.create(redisUri);
+    Config config = new Config();
+    config.useSingleServer().setAddress("redis://" + uri.getHost() + ":" + uri.getPort());
+    config.setLockWatchdogTimeout(LEASE.toMillis());
+    return Redisson.create(config);
+  }
+
   /** A Spring Data Redis connection factory on Jedis, started. */
   static JedisConnectionFactory springRedis(String redisUri) {
     URI uri = URI.create(redisUri);
