@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-include='RedisLockBenchmark|JdbcLockBenchmark|EtcdLockBenchmark|TxBenchmark|CacheHitBenchmark|ValidationBenchmark|LocalLockBenchmark'
+include='RedisLockBenchmark|JdbcLockBenchmark|EtcdLockBenchmark|TxBenchmark|HandOffBenchmark|StampedeBenchmark|CacheHitBenchmark|ValidationBenchmark|LocalLockBenchmark'
 forks=3
 jmh_extra=""
 server_cpu=0
