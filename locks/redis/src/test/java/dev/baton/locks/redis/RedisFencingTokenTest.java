@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.locks.Lease;
 import dev.baton.testkit.RedisServer;
+import dev.baton.testkit.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import redis.clients.jedis.UnifiedJedis;
  * Fencing tokens on real servers never go backwards when the counter is lost: a restart without
  * persistence, a deleted (evicted) fence key, a promoted replica that missed the last grants.
  */
+@TestServers // injects the shared RedisServer
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RedisFencingTokenTest {
   private static final Duration LONG = Duration.ofSeconds(60);
@@ -53,10 +55,10 @@ class RedisFencingTokenTest {
   }
 
   @Test
-  void aTokenIsAtLeastTheServerClockInMicroseconds() throws Exception {
+  void aTokenIsAtLeastTheServerClockInMicroseconds(RedisServer redis) throws Exception {
     String name = unique("clock");
-    try (RedisLockProvider locks = RedisLockProvider.create(RedisServer.shared().uri());
-        UnifiedJedis raw = RedisClient.create(RedisServer.shared().uri())) {
+    try (RedisLockProvider locks = RedisLockProvider.create(redis.uri());
+        UnifiedJedis raw = RedisClient.create(redis.uri())) {
       long before = serverMicros(raw);
       Lease lease = locks.tryAcquire(name, LONG).orElseThrow();
       long after = serverMicros(raw);
@@ -86,10 +88,10 @@ class RedisFencingTokenTest {
   }
 
   @Test
-  void tokensKeepIncreasingAfterTheFenceKeyIsEvicted() throws Exception {
+  void tokensKeepIncreasingAfterTheFenceKeyIsEvicted(RedisServer redis) throws Exception {
     String name = unique("evicted");
-    try (RedisLockProvider locks = RedisLockProvider.create(RedisServer.shared().uri());
-        UnifiedJedis raw = RedisClient.create(RedisServer.shared().uri())) {
+    try (RedisLockProvider locks = RedisLockProvider.create(redis.uri());
+        UnifiedJedis raw = RedisClient.create(redis.uri())) {
       long before = grantAfter(locks, name, 0, 5);
       assertEquals(1, raw.del(KEYS.fenceKey(name)), "the fence key existed");
       grantAfter(locks, name, before, 3);
@@ -97,11 +99,11 @@ class RedisFencingTokenTest {
   }
 
   @Test
-  void aCounterAheadOfTheClockIsIncrementedNotReset() throws Exception {
+  void aCounterAheadOfTheClockIsIncrementedNotReset(RedisServer redis) throws Exception {
     // Stands for a server clock stepped back, or grants faster than one per microsecond.
     String name = unique("ahead");
-    try (RedisLockProvider locks = RedisLockProvider.create(RedisServer.shared().uri());
-        UnifiedJedis raw = RedisClient.create(RedisServer.shared().uri())) {
+    try (RedisLockProvider locks = RedisLockProvider.create(redis.uri());
+        UnifiedJedis raw = RedisClient.create(redis.uri())) {
       long ahead = serverMicros(raw) + TimeUnit.DAYS.toMicros(365);
       raw.set(KEYS.fenceKey(name), Long.toString(ahead));
       Lease lease = locks.tryAcquire(name, LONG).orElseThrow();
@@ -114,9 +116,9 @@ class RedisFencingTokenTest {
   }
 
   @Test
-  void aRetryWhoseCounterWasLostGetsAGreaterTokenNotNothing() {
+  void aRetryWhoseCounterWasLostGetsAGreaterTokenNotNothing(RedisServer redis) {
     String name = unique("retry");
-    try (UnifiedJedis raw = RedisClient.create(RedisServer.shared().uri())) {
+    try (UnifiedJedis raw = RedisClient.create(redis.uri())) {
       List<String> args = List.of("owner-1", "60000");
       long first = RedisScript.ACQUIRE.run(raw, KEYS.both(name), args);
       assertTrue(first > 0);
