@@ -51,6 +51,15 @@ final class CompiledSchema {
     return fallbackReason;
   }
 
+  /**
+   * Whether the member repairs ({@link Repair#DROP_UNKNOWN_KEY}, {@link Repair#DROP_NULL_OPTIONAL})
+   * could change {@code instance}: a cheap pre-check on compiled schemas, always true otherwise.
+   */
+  boolean mayRepairMembers(JsonNode instance, java.util.Set<Repair> repairs) {
+    return compiled == null || compiled.mayRepairMembers(instance,
+        repairs.contains(Repair.DROP_UNKNOWN_KEY), repairs.contains(Repair.DROP_NULL_OPTIONAL));
+  }
+
   /** Every violation; empty when valid. */
   List<Problem> validate(JsonNode instance) {
     if (compiled == null) {

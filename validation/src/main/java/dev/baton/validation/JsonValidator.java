@@ -194,7 +194,7 @@ public final class JsonValidator<T> {
   private ValidationResult<T> validateTree(JsonNode parsed) {
     Capped<Change> changes = new Capped<>();
     JsonNode[] root = {parsed};
-    if (!memberRepairs.isEmpty()) {
+    if (!memberRepairs.isEmpty() && schema.mayRepairMembers(root[0], memberRepairs)) {
       repairer.repair(root[0], memberRepairs, changes);
     }
     Capped<Problem> inputProblems =

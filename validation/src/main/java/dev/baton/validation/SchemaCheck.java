@@ -84,6 +84,70 @@ final class SchemaCheck {
     }
   }
 
+  /**
+   * Whether {@link SchemaRepairer}'s member repairs could change {@code value}: false only when
+   * certainly not, so that the repair walk is skipped for an answer with no unknown key and no
+   * optional null. It follows what the repairer follows ({@code properties},
+   * {@code additionalProperties}, {@code items}, {@code $ref}; the compiled subset has none of
+   * the rest), and its test of "refuses null" is the repairer's, without the hop limit.
+   */
+  boolean mayRepairMembers(JsonNode value, boolean unknownKeys, boolean nullOptionals) {
+    if (ref != null && ref.mayRepairMembers(value, unknownKeys, nullOptionals)) {
+      return true;
+    }
+    if (value.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> member = it.next();
+        JsonNode v = member.getValue();
+        SchemaCheck sub = properties == null ? null : properties.get(member.getKey());
+        if (sub == null) {
+          if (unknownKeys && noAdditional
+              || additional != null && additional.mayRepairMembers(v, unknownKeys, nullOptionals)) {
+            return true;
+          }
+        } else if (nullOptionals && v.isNull() && !isRequired(member.getKey()) && sub.refusesNull()
+            || v.isContainerNode() && sub.mayRepairMembers(v, unknownKeys, nullOptionals)) {
+          return true;
+        }
+      }
+    } else if (value.isArray() && items != null) {
+      for (JsonNode item : value) {
+        if (item.isContainerNode() && items.mayRepairMembers(item, unknownKeys, nullOptionals)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean isRequired(String name) {
+    if (required != null) {
+      for (String r : required) {
+        if (r.equals(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** {@link SchemaRepairer}'s "a keyword certainly rejects null", on the compiled keywords. */
+  private boolean refusesNull() {
+    if (types != 0 && (types & NULL) == 0 || hasConst && !constValue.isNull()) {
+      return true;
+    }
+    if (enumValues != null) {
+      boolean nullListed = false;
+      for (JsonNode v : enumValues) {
+        nullListed |= v.isNull();
+      }
+      if (!nullListed) {
+        return true;
+      }
+    }
+    return ref != null && ref.refusesNull();
+  }
+
   private boolean inEnum(JsonNode value) {
     for (JsonNode allowed : enumValues) {
       if (allowed.equals(value)) {
