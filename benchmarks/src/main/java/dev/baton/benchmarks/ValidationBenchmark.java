@@ -42,6 +42,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * call in a JVM that has already run it: a fresh validator (its schema compiled, its record
  * binding resolved anew) with the JIT warm.
  */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(3)
 public class ValidationBenchmark {
   /** Validations per single shot: 20,000 within 1 s is the goal of issue 16 item 12. */
   static final int FIRST = 20_000;
@@ -141,31 +146,16 @@ public class ValidationBenchmark {
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
-  @Warmup(iterations = 3, time = 2)
-  @Measurement(iterations = 5, time = 2)
-  @Fork(3)
   public Recommendations batonValid(Steady s, Answers a) {
     return s.validator.validate(a.clean).orElseThrow();
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
-  @Warmup(iterations = 3, time = 2)
-  @Measurement(iterations = 5, time = 2)
-  @Fork(3)
   public Recommendations batonRepairing(Steady s, Answers a) {
     return s.validator.validate(a.flawed).orElseThrow();
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
-  @Warmup(iterations = 3, time = 2)
-  @Measurement(iterations = 5, time = 2)
-  @Fork(3)
   public Recommendations rawJacksonNetworknt(Steady s, Answers a) throws Exception {
     return raw(s.rawMapper, s.rawSchema, a.cleanJson);
   }
