@@ -69,7 +69,8 @@ public final class JsonValidator<T> {
   private final Set<Repair> memberRepairs;
   private final Limits limits;
   private final JsonNode schemaNode;
-  private final String schemaJson;
+  /** The schema as compact JSON, written on the first {@link #schema()} call (a race writes it twice). */
+  private volatile String schemaJson;
   private final CompiledSchema schema;
   private final SchemaRepairer repairer;
   private final BoundedJsonReader reader;
@@ -85,7 +86,6 @@ public final class JsonValidator<T> {
     this.memberRepairs = Collections.unmodifiableSet(members);
     this.limits = b.limits;
     this.schemaNode = schemaNode;
-    this.schemaJson = schemaNode.toString();
     // enum and const values compare with the instance's numbers, made canonical the same way.
     JsonNode canonicalSchema = Numbers.canonicalTree(schemaNode.deepCopy());
     this.schema = CompiledSchema.of(canonicalSchema, b.registered);
@@ -260,7 +260,12 @@ public final class JsonValidator<T> {
 
   /** {@return the JSON Schema this validator checks against (compact JSON)} */
   public String schema() {
-    return schemaJson;
+    String json = schemaJson;
+    if (json == null) { // not at build: writing JSON loads Jackson's serializers, ~80 classes
+      json = schemaNode.toString();
+      schemaJson = json;
+    }
+    return json;
   }
 
   /**
