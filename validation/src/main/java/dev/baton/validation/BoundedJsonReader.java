@@ -49,6 +49,9 @@ final class BoundedJsonReader {
     if (text.length() > max) { // every char is at least one UTF-8 byte
       throw tooBig(text.length() + "+", max);
     }
+    if (3L * text.length() <= max) { // and at most three (a surrogate pair is 4 for 2 chars)
+      return;
+    }
     long bytes = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

@@ -1,66 +1,72 @@
 package dev.baton.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.PathType;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A JSON Schema compiled by networknt's json-schema-validator (draft 2020-12 unless the schema's
- * {@code $schema} names another draft), with remote references limited to
- * {@link RegisteredSchemaLoader}. Nothing of networknt leaves this class. Thread-safe: the
- * compiled schema is immutable once its validators are initialized, which the constructor does.
+ * The schema a validator checks against: compiled into Baton's own checks
+ * ({@link SchemaCompiler}) when it uses only the keywords those cover, else networknt's
+ * ({@link NetworkntSchema}) for the whole schema. Either way it is built, and every reference
+ * resolved, by the constructor. Thread-safe: immutable once built.
  */
 final class CompiledSchema {
-  private final JsonSchema schema;
+  private static final Logger log = LoggerFactory.getLogger(CompiledSchema.class);
 
-  CompiledSchema(JsonNode schemaNode, Map<String, String> registered) {
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-        builder -> builder.schemaLoaders(loaders -> loaders.add(new RegisteredSchemaLoader(registered))));
-    SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
-        .pathType(PathType.JSON_POINTER)
-        .build();
+  private final SchemaCheck compiled;
+  private final NetworkntSchema fallback;
+  private final String fallbackReason;
+
+  private CompiledSchema(SchemaCheck compiled, NetworkntSchema fallback, String fallbackReason) {
+    this.compiled = compiled;
+    this.fallback = fallback;
+    this.fallbackReason = fallbackReason;
+  }
+
+  /** Compiles {@code schemaNode} (numbers canonical), falling back to networknt if need be. */
+  static CompiledSchema of(JsonNode schemaNode, Map<String, String> registered) {
     try {
-      this.schema = factory.getSchema(schemaNode, config);
-      schema.initializeValidators(); // resolves every $ref now: fail at build, not mid-request
-    } catch (RuntimeException e) {
-      ValidationException refused = refusal(e);
-      throw refused != null ? refused
-          : new ValidationException("schema cannot be used: " + e.getMessage(), e);
+      return new CompiledSchema(SchemaCompiler.compile(schemaNode), null, null);
+    } catch (SchemaCompiler.Refused e) {
+      log.debug("schema checked by networknt, not compiled: {}", e.getMessage());
+      return new CompiledSchema(null, new NetworkntSchema(schemaNode, registered), e.getMessage());
     }
   }
 
-  /** The loader's refusal of an unregistered reference, wherever networknt wrapped it. */
-  private static ValidationException refusal(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ValidationException v) {
-        return v;
-      }
-    }
-    return null;
+  /** The schema as networknt checks it, compiled or not: the reference in tests. */
+  static CompiledSchema networknt(JsonNode schemaNode, Map<String, String> registered) {
+    return new CompiledSchema(null, new NetworkntSchema(schemaNode, registered), "networknt asked for");
   }
 
-  /** Every violation, in the validator's order; empty when valid. */
+  /** {@return whether Baton's own checks run (else networknt's)} */
+  boolean isCompiled() {
+    return compiled != null;
+  }
+
+  /** {@return why networknt checks this schema; null when compiled} */
+  String fallbackReason() {
+    return fallbackReason;
+  }
+
+  /**
+   * Whether the member repairs ({@link Repair#DROP_UNKNOWN_KEY}, {@link Repair#DROP_NULL_OPTIONAL})
+   * could change {@code instance}: a cheap pre-check on compiled schemas, always true otherwise.
+   */
+  boolean mayRepairMembers(JsonNode instance, java.util.Set<Repair> repairs) {
+    return compiled == null || compiled.mayRepairMembers(instance,
+        repairs.contains(Repair.DROP_UNKNOWN_KEY), repairs.contains(Repair.DROP_NULL_OPTIONAL));
+  }
+
+  /** Every violation; empty when valid. */
   List<Problem> validate(JsonNode instance) {
-    Set<ValidationMessage> messages;
-    try {
-      messages = schema.validate(instance);
-    } catch (RuntimeException e) {
-      ValidationException refused = refusal(e);
-      return List.of(refused != null ? new Problem("", "$ref", refused.getMessage())
-          : new Problem("", "schema", "the schema could not be applied: " + e.getMessage()));
+    if (compiled == null) {
+      return fallback.validate(instance);
     }
-    List<Problem> problems = new ArrayList<>(messages.size());
-    for (ValidationMessage m : messages) {
-      problems.add(new Problem(m.getInstanceLocation().toString(), m.getType(), m.getMessage()));
-    }
+    List<Problem> problems = new ArrayList<>(0);
+    compiled.check(instance, PointerPath.ROOT, problems);
     return problems;
   }
 }

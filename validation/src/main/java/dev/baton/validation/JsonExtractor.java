@@ -87,19 +87,23 @@ final class JsonExtractor {
       throws InputRejected {
     int first = firstNonWhitespace(text, start, end);
     if (first >= 0 && isBracket(text.charAt(first))) {
+      // The common case first: content that parses whole is JSON-shaped, and is the answer.
+      String content = text.substring(start, end);
+      InputRejected broken;
+      try {
+        return reader.parse(content);
+      } catch (InputRejected e) {
+        if (e.isFinal()) {
+          throw e;
+        }
+        broken = e;
+      }
       int close = matchingClose(text, first, end);
       attempts.scans++;
       if (close < 0 || close == lastNonWhitespace(text, start, end)) {
         attempts.used++;
-        try {
-          return reader.parse(text.substring(start, end));
-        } catch (InputRejected e) {
-          if (e.isFinal()) {
-            throw e;
-          }
-          throw new InputRejected("the code fence at line " + lineOf(text, fence)
-              + " holds broken JSON: " + e.getMessage(), true);
-        }
+        throw new InputRejected("the code fence at line " + lineOf(text, fence)
+            + " holds broken JSON: " + broken.getMessage(), true);
       }
     }
     return firstIn(text, start, end, attempts);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +59,8 @@ public final class JsonValidator<T> {
   private static final Logger log = LoggerFactory.getLogger(JsonValidator.class);
   private static final ObjectMapper SCHEMA_MAPPER = JsonMapper.builder().build();
 
+  private static final String WARM_UP = "Warming up:\n```json\n{\"a\": [1, \"b\"]}\n```";
+
   private static final Set<Repair> CAP_ARRAYS = Collections.unmodifiableSet(EnumSet.of(Repair.CAP_ARRAY));
 
   private final Class<T> type;
@@ -66,12 +69,14 @@ public final class JsonValidator<T> {
   private final Set<Repair> memberRepairs;
   private final Limits limits;
   private final JsonNode schemaNode;
-  private final String schemaJson;
+  /** The schema as compact JSON, written on the first {@link #schema()} call (a race writes it twice). */
+  private volatile String schemaJson;
   private final CompiledSchema schema;
   private final SchemaRepairer repairer;
   private final BoundedJsonReader reader;
   private final JsonExtractor extractor;
-  private final ObjectMapper binder;
+  /** Bound to {@code type} once: its deserializer is resolved at build, not on first use. */
+  private final ObjectReader binder;
 
   private JsonValidator(Builder<T> b, JsonNode schemaNode) {
     this.type = b.type;
@@ -81,10 +86,9 @@ public final class JsonValidator<T> {
     this.memberRepairs = Collections.unmodifiableSet(members);
     this.limits = b.limits;
     this.schemaNode = schemaNode;
-    this.schemaJson = schemaNode.toString();
     // enum and const values compare with the instance's numbers, made canonical the same way.
     JsonNode canonicalSchema = Numbers.canonicalTree(schemaNode.deepCopy());
-    this.schema = new CompiledSchema(canonicalSchema, b.registered);
+    this.schema = CompiledSchema.of(canonicalSchema, b.registered);
     this.repairer = new SchemaRepairer(canonicalSchema);
     this.reader = new BoundedJsonReader(limits);
     this.extractor = new JsonExtractor(reader);
@@ -94,7 +98,20 @@ public final class JsonValidator<T> {
         // schema); to a primitive it is an error, never a silent 0 or false.
         .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .build();
+        .build()
+        .readerFor(type);
+    // One validation now loads and links the classes of every step (extraction, parsing, scan,
+    // checks), so that the first answer does not pay for it.
+    try {
+      validate(WARM_UP);
+    } catch (RuntimeException e) { // a record whose constructor refuses it: warm enough
+      log.debug("warm-up validation of {} threw: {}", type.getName(), e.toString());
+    }
+  }
+
+  /** {@return whether Baton's compiled checks run for this schema (else networknt's)} */
+  boolean schemaCompiled() {
+    return schema.isCompiled();
   }
 
   /**
@@ -177,7 +194,7 @@ public final class JsonValidator<T> {
   private ValidationResult<T> validateTree(JsonNode parsed) {
     Capped<Change> changes = new Capped<>();
     JsonNode[] root = {parsed};
-    if (!memberRepairs.isEmpty()) {
+    if (!memberRepairs.isEmpty() && schema.mayRepairMembers(root[0], memberRepairs)) {
       repairer.repair(root[0], memberRepairs, changes);
     }
     Capped<Problem> inputProblems =
@@ -204,8 +221,8 @@ public final class JsonValidator<T> {
     T value = null;
     if (problems.isEmpty()) {
       try {
-        value = doc.isNull() ? null : binder.treeToValue(doc, type);
-      } catch (JsonProcessingException | IllegalArgumentException e) {
+        value = doc.isNull() ? null : binder.readValue(doc);
+      } catch (IOException | IllegalArgumentException e) {
         problems = List.of(bindingProblem(e, doc));
       }
     }
@@ -243,7 +260,12 @@ public final class JsonValidator<T> {
 
   /** {@return the JSON Schema this validator checks against (compact JSON)} */
   public String schema() {
-    return schemaJson;
+    String json = schemaJson;
+    if (json == null) { // not at build: writing JSON loads Jackson's serializers, ~80 classes
+      json = schemaNode.toString();
+      schemaJson = json;
+    }
+    return json;
   }
 
   /**

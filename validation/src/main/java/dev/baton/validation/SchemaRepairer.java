@@ -192,28 +192,10 @@ final class SchemaRepairer {
 
   private JsonNode resolve(String ref) {
     JsonNode target = resolved.computeIfAbsent(ref, r -> {
-      JsonNode found = resolveUncached(r);
+      JsonNode found = LocalRef.resolve(root, r);
       return found == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : found;
     });
     return target.isMissingNode() ? null : target;
-  }
-
-  private JsonNode resolveUncached(String ref) {
-    String fragment = ref.substring(1);
-    if (fragment.isEmpty()) {
-      return root;
-    }
-    if (!fragment.startsWith("/")) {
-      return null; // an anchor: not followed
-    }
-    try {
-      fragment = java.net.URLDecoder.decode(fragment.replace("+", "%2B"),
-          java.nio.charset.StandardCharsets.UTF_8);
-      JsonNode target = root.at(fragment);
-      return target.isMissingNode() ? null : target;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 
   /** The compiled patternProperties; an empty list if none; null if one cannot compile. */

@@ -16,6 +16,10 @@ final class StringSanitizer {
     while (i < s.length() && !removable(s, i)) {
       i++;
     }
+    if (i == s.length() && (i == 0
+        || !Character.isWhitespace(s.charAt(0)) && !Character.isWhitespace(s.charAt(i - 1)))) {
+      return s; // nothing to remove, nothing to strip: the common case, one pass
+    }
     String kept = s;
     if (i < s.length()) {
       StringBuilder b = new StringBuilder(s.length()).append(s, 0, i);
@@ -32,6 +36,9 @@ final class StringSanitizer {
 
   private static boolean removable(String s, int i) {
     char c = s.charAt(i);
+    if (c >= 0x20 && c < 0x7F) {
+      return false; // printable ASCII
+    }
     if (c < 0x20) {
       return c != '\t' && c != '\n' && c != '\r';
     }
