@@ -39,7 +39,7 @@ class FallbackLockProviderContractTest extends LockProviderContract {
     return local(store, name, Ticker.system());
   }
 
-  private static LockProvider local(LocalLockStore store, String name, Ticker ticker) {
+  static LockProvider local(LocalLockStore store, String name, Ticker ticker) {
     return LocalLockProvider.builder().store(store).storeName(name).ticker(ticker).build();
   }
 

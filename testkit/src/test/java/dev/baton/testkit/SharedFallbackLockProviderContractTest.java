@@ -1,7 +1,6 @@
 package dev.baton.testkit;
 
 import dev.baton.locks.FallbackLockProvider;
-import dev.baton.locks.LocalLockProvider;
 import dev.baton.locks.LocalLockStore;
 import dev.baton.locks.LockProvider;
 import dev.baton.locks.Ticker;
@@ -20,12 +19,9 @@ class SharedFallbackLockProviderContractTest extends LockProviderContract {
   @Override
   protected LockProvider newClient(Ticker ticker) {
     return FallbackLockProvider.builder(
-            local(primaryStore, "primary", ticker), local(fallbackStore, "fallback", ticker))
+            FallbackLockProviderContractTest.local(primaryStore, "primary", ticker),
+            FallbackLockProviderContractTest.local(fallbackStore, "fallback", ticker))
         .sharedFallback(Duration.ofDays(1))
         .build();
-  }
-
-  private static LockProvider local(LocalLockStore store, String name, Ticker ticker) {
-    return LocalLockProvider.builder().store(store).storeName(name).ticker(ticker).build();
   }
 }

@@ -11,8 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,31 +50,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class FallbackLockProvider implements LockProvider {
   private static final Logger log = LoggerFactory.getLogger(FallbackLockProvider.class);
-  /** The name the probe acquires (and releases at once) to see whether the primary answers. */
-  static final String PROBE_NAME = "baton.fallback-probe";
   /** How long a caller sleeps at a time while a shared fallback's quarantine lasts. */
   private static final long QUARANTINE_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final LockProvider primary;
   private final LockProvider fallback;
-  private final List<LockListener> listeners;
   private final FallbackLedger ledger;
   /** The rules for a fallback every instance shares; null without one. */
   private final Handover handover;
-  private final PrimaryOutage outage;
-  private final Duration switchAfter;
-  private final AtomicBoolean onFallback = new AtomicBoolean();
-  private final AtomicLong switchesToFallback = new AtomicLong();
-  private final AtomicLong switchesToPrimary = new AtomicLong();
+  /** When to switch, and the switching itself. */
+  private final FallbackSwitch switcher;
   private final ScheduledExecutorService prober;
   private volatile boolean closed;
 
   private FallbackLockProvider(Builder builder) {
     this.primary = builder.primary;
     this.fallback = builder.fallback;
-    this.listeners = List.copyOf(builder.listeners);
-    this.switchAfter = builder.switchAfter;
-    this.outage = new PrimaryOutage(builder.ticker, LockArguments.nanos(builder.switchAfter));
     if (builder.maxLeaseTime == null) {
       this.handover = null;
       this.ledger = new FallbackLedger();
@@ -85,13 +74,16 @@ public final class FallbackLockProvider implements LockProvider {
       this.ledger = new FallbackLedger(
           LockArguments.nanos(builder.maxLeaseTime), FallbackLockProvider::wallClockMicros);
     }
+    this.switcher = new FallbackSwitch(primary, ledger, handover,
+        new PrimaryOutage(builder.ticker, LockArguments.nanos(builder.switchAfter)),
+        builder.switchAfter, List.copyOf(builder.listeners));
     this.prober = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "baton-fallback-probe");
       thread.setDaemon(true);
       return thread;
     });
     long interval = LockArguments.nanos(builder.probeInterval);
-    prober.scheduleWithFixedDelay(this::probe, interval, interval, TimeUnit.NANOSECONDS);
+    prober.scheduleWithFixedDelay(switcher::probe, interval, interval, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -146,14 +138,14 @@ public final class FallbackLockProvider implements LockProvider {
         return Optional.empty();
       }
       long epoch = handover == null ? 0 : handover.epoch();
-      Route route = onFallback.get() ? Route.FALLBACK : Route.PRIMARY;
+      Route route = switcher.isOnFallback() ? Route.FALLBACK : Route.PRIMARY;
       Optional<Lease> granted;
       if (route == Route.PRIMARY) {
         try {
           granted = ask(primary, name, leaseTime, deadline, waiting);
-          outage.answered();
+          switcher.answered();
         } catch (LockUnavailableException e) {
-          if (!primaryFailed(name, e)) {
+          if (!switcher.primaryFailed(name, e)) {
             throw e;
           }
           continue; // switched: ask the fallback
@@ -276,7 +268,7 @@ public final class FallbackLockProvider implements LockProvider {
    * @return true while acquisitions go to the fallback
    */
   public boolean isOnFallback() {
-    return onFallback.get();
+    return switcher.isOnFallback();
   }
 
   /**
@@ -285,7 +277,7 @@ public final class FallbackLockProvider implements LockProvider {
    * @return the number of switches to the fallback since the provider was built
    */
   public long switchesToFallback() {
-    return switchesToFallback.get();
+    return switcher.switchesToFallback();
   }
 
   /**
@@ -294,7 +286,7 @@ public final class FallbackLockProvider implements LockProvider {
    * @return the number of switches back to the primary since the provider was built
    */
   public long switchesToPrimary() {
-    return switchesToPrimary.get();
+    return switcher.switchesToPrimary();
   }
 
   /** Stops the probe, wakes this provider's waiters, and closes both providers. */
@@ -304,6 +296,7 @@ public final class FallbackLockProvider implements LockProvider {
       return;
     }
     closed = true;
+    switcher.close();
     prober.shutdownNow();
     ledger.close();
     try {
@@ -323,101 +316,14 @@ public final class FallbackLockProvider implements LockProvider {
     return ledger.waiters();
   }
 
-  /**
-   * Records a failure of the primary and switches if the outage is sustained.
-   *
-   * @return true if acquisitions now go to the fallback, false if the caller should see the
-   *     failure
-   */
-  private boolean primaryFailed(String name, LockUnavailableException cause) {
-    if (onFallback.get()) {
-      return true; // another caller switched meanwhile
-    }
-    PrimaryOutage.Verdict verdict = outage.failed();
-    if (verdict == PrimaryOutage.Verdict.SUSTAINED) {
-      switchToFallback(name, cause);
-      return true;
-    }
-    if (verdict == PrimaryOutage.Verdict.BEGUN) {
-      log.warn("Primary lock store failed while acquiring {}; switching to the fallback if it keeps "
-          + "failing for {} ms: {}", name, switchAfter.toMillis(), cause.getMessage());
-    }
-    return false;
-  }
-
-  private void switchToFallback(String name, LockUnavailableException cause) {
-    if (onFallback.compareAndSet(false, true)) {
-      if (handover != null) {
-        handover.switchedToFallback();
-      }
-      long count = switchesToFallback.incrementAndGet();
-      log.warn("Primary lock store unreachable for {} ms (last while acquiring {}); using the "
-          + "fallback until it answers again (switch #{}): {}",
-          outage.failingForNanos() / 1_000_000, name, count, cause.getMessage());
-      fire(name, cause);
-    }
-  }
-
-  /**
-   * Tries the primary while on the fallback or while it is failing: an answer ends the outage
-   * (and switches back), a failure may make the outage sustained (and switches over).
-   * Package-private so tests can run it at a moment of their choosing.
-   */
-  void probe() {
-    if (closed || (!onFallback.get() && !outage.isFailing())) {
-      return;
-    }
-    try {
-      primary.tryAcquire(PROBE_NAME, Duration.ofSeconds(5)).ifPresent(Lease::release);
-    } catch (LockUnavailableException stillDown) {
-      log.debug("Primary lock store still unreachable: {}", stillDown.getMessage());
-      if (!onFallback.get() && outage.failed() == PrimaryOutage.Verdict.SUSTAINED) {
-        switchToFallback(PROBE_NAME, stillDown);
-      }
-      return;
-    } catch (RuntimeException e) {
-      log.warn("Probing the primary lock store failed", e);
-      return;
-    }
-    outage.answered();
-    if (onFallback.compareAndSet(true, false)) {
-      long count = switchesToPrimary.incrementAndGet();
-      log.info("Primary lock store answers again; acquisitions go to it (switch back #{})", count);
-      if (handover != null) {
-        handover.switchedBack();
-        revokeFallbackLeases();
-      }
-    }
-  }
-
-  /**
-   * With a shared fallback, ends the leases the fallback granted when the provider switches back:
-   * each is reported lost ({@code onLost}, {@code isValid()} false) and then given back, so the
-   * guards of the instances already back on the primary get their names within the window.
-   */
-  private void revokeFallbackLeases() {
-    for (FallbackLease lease : ledger.heldThrough(Route.FALLBACK)) {
-      log.warn("Lock {} (token {}) was granted by the fallback; it ends now that the primary"
-          + " answers again", lease.name(), lease.fencingToken());
-      lease.revoke();
-    }
-  }
-
   private static long wallClockMicros() {
     Instant now = Instant.now();
     return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
   }
 
-  private void fire(String name, Throwable cause) {
-    LockEvent event =
-        new LockEvent(LockEvent.Type.STORE_DOWN, name, "primary", 0, Duration.ZERO, cause);
-    for (LockListener listener : listeners) {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        log.warn("Lock listener {} failed on {}", listener, event, e);
-      }
-    }
+  /** Runs the probe now (tests run it at a moment of their choosing). */
+  void probe() {
+    switcher.probe();
   }
 
   private void ensureOpen() {
