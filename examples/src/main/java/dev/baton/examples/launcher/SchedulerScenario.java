@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Seed 003's incident: 50 upload requests for one target date hit three instances at once,
- * half finals (limit 2 a day), half shorts (limit 5), every third asking for the same 10:00
- * slot, each costing 1,600 of the API's 10,000 daily units. The originals booked past every
+ * half finals (limit 2 a day), half shorts (limit 5), every third asking for the 10:00 slot and
+ * the others for 08:00, each costing 1,600 of the API's 10,000 daily units. The originals booked past every
  * limit and gave one slot to several videos. Then it reads the day back and counts what went
  * past a limit and which slots were given twice.
  */
@@ -46,7 +46,8 @@ final class SchedulerScenario {
       for (int i = 0; i < REQUESTS; i++) {
         String url = urls.get(i % urls.size()) + "/schedule";
         String type = i % 2 == 0 ? "final" : "short";
-        String preferred = i % 3 == 0 ? ", \"preferred_time\": \"" + date + "T10:00\"" : "";
+        // Every request names the target date; a third want 10:00, the rest the day's first slot.
+        String preferred = ", \"preferred_time\": \"" + date + (i % 3 == 0 ? "T10:00\"" : "T08:00\"");
         String body = "{\"video_path\": \"/videos/clip-" + i + ".mp4\", \"video_type\": \""
             + type + "\"" + preferred + "}";
         answers.add(clients.submit(() -> {
