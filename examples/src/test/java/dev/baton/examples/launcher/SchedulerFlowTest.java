@@ -52,6 +52,7 @@ class SchedulerFlowTest {
   }
 
   private static void assertHolds(String output) {
+    System.out.print(output); // the launcher's report, in the build log
     String result = output.lines().filter(l -> l.startsWith("RESULT scheduler")).findFirst()
         .orElseThrow(() -> new AssertionError("no RESULT line in:\n" + output));
     assertTrue(result.contains(" instances=3 requests=50 "), result);
