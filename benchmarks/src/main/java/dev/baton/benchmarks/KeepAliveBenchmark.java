@@ -55,13 +55,15 @@ import redis.clients.jedis.UnifiedJedis;
  *       database; MariaDB: {@code Questions}; etcd: {@code Txn} calls in its gRPC metrics, the
  *       owner checks, as keep-alives are streamed) per 100 renewals due in the run (goal at most
  *       1 on Redis and JDBC); -1 where not counted (the in-JVM store has no server);
+ *   <li>{@code statementsPer100Renewals} (JDBC): the statements, commits and rollbacks the
+ *       provider ran, counted at its {@code DataSource}, per 100 renewals due; -1 elsewhere;
  *   <li>{@code cpuPercentOfOneCore}: the CPU time of this JVM (every thread: the provider's
  *       timers and renewal threads, the store client's I/O threads, GC, JIT and the idle JMH
  *       harness; not the server's) in the steady window, as a share of one core, <em>minus</em>
  *       {@code idleCpuPercentOfOneCore}, the same JVM's CPU share measured for {@code
- *       idleSeconds} before the leases are taken (provider open, server up, nothing held): the
- *       cost of keeping the leases alive (goal under 5%); {@code grossCpuPercentOfOneCore} is
- *       the steady window's share before the baseline is taken off.
+ *       idleSeconds} before the leases are taken (provider open for 10 s already, server up,
+ *       nothing held): the cost of keeping the leases alive (goal under 5%); {@code
+ *       grossCpuPercentOfOneCore} is the steady window's share before the baseline is taken off.
  * </ul>
  *
  * <p>The steady window is the run after its first {@code settleSeconds} (JIT warm-up of the
@@ -107,6 +109,7 @@ public class KeepAliveBenchmark {
   public String serverCpus;
 
   private double idleCpuPercent;
+  private static final int IDLE_CALM_SECONDS = 10;
 
   private LockProvider locks;
   private final List<Lease> held = new ArrayList<>();
@@ -115,6 +118,8 @@ public class KeepAliveBenchmark {
   private TestServer server;
   private UnifiedJedis redis;
   private DataSource database;
+  /** The provider's data source, counting the statements the provider runs. */
+  private CountingDataSource counted;
 
   /** The run's figures, reported by JMH next to the time. */
   @State(Scope.Thread)
@@ -124,6 +129,8 @@ public class KeepAliveBenchmark {
     public long lost;
     /** Store operations per 100 renewals due, or -1 where not counted. */
     public double storeOpsPer100Renewals;
+    /** JDBC only: statements the provider executed per 100 renewals due, or -1. */
+    public double statementsPer100Renewals;
     /** This JVM's CPU time in the steady window less the idle baseline, in percent of one core. */
     public double cpuPercentOfOneCore;
     /** This JVM's CPU time in the steady window, in percent of one core. */
@@ -152,13 +159,15 @@ public class KeepAliveBenchmark {
         PostgresServer own = PostgresServer.start();
         server = own;
         database = DataSources.postgres(own);
-        yield JdbcLockProvider.create(database);
+        counted = new CountingDataSource(database);
+        yield JdbcLockProvider.create(counted);
       }
       case "mariadb" -> {
         MariaDbServer own = MariaDbServer.start();
         server = own;
         database = DataSources.mariadb(own);
-        yield JdbcLockProvider.create(database);
+        counted = new CountingDataSource(database);
+        yield JdbcLockProvider.create(counted);
       }
       case "etcd" -> {
         EtcdServer own = EtcdServer.start();
@@ -169,6 +178,8 @@ public class KeepAliveBenchmark {
     };
     pinServer();
     storeOps(); // the first metrics read (and its client) is not part of the baseline
+    // The provider's and the driver's start-up (class loading, pools, JIT) is not idle time.
+    Thread.sleep(TimeUnit.SECONDS.toMillis(IDLE_CALM_SECONDS));
     long idleCpu = processCpuNanos();
     long idleStart = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
@@ -217,6 +228,7 @@ public class KeepAliveBenchmark {
     long begin = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds));
     long ops = storeOps();
+    long statements = counted == null ? -1 : counted.roundTrips.get();
     long cpu = processCpuNanos();
     long start = System.nanoTime();
     Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(seconds)
@@ -224,14 +236,23 @@ public class KeepAliveBenchmark {
     long elapsed = System.nanoTime() - start;
     long cpuAfter = processCpuNanos();
     long opsAfter = storeOps();
+    long statementsAfter = counted == null ? -1 : counted.roundTrips.get();
 
     long invalid = held.stream().filter(lease -> !lease.isValid()).count();
     figures.lost = Math.max(lostCount.get(), invalid);
     double renewalsDue = (double) leases * elapsed / (TimeUnit.SECONDS.toNanos(leaseSeconds) / 3.0);
     figures.storeOpsPer100Renewals = ops < 0 ? -1 : 100.0 * (opsAfter - ops) / renewalsDue;
+    figures.statementsPer100Renewals = statements < 0 ? -1
+        : 100.0 * (statementsAfter - statements) / renewalsDue;
     figures.grossCpuPercentOfOneCore = 100.0 * (cpuAfter - cpu) / elapsed;
     figures.idleCpuPercentOfOneCore = idleCpuPercent;
     figures.cpuPercentOfOneCore = figures.grossCpuPercentOfOneCore - idleCpuPercent;
+    // JMH prints values near zero as "≈ 0": the exact figures, for the record.
+    System.out.printf("keepalive %s: lost %d, store ops per 100 renewals %.3f (JDBC statements"
+        + " %.3f), CPU %.3f%% of a core (gross %.3f%%, idle %.3f%%), steady window %.1f s%n",
+        backend, figures.lost, figures.storeOpsPer100Renewals,
+        figures.statementsPer100Renewals, figures.cpuPercentOfOneCore,
+        figures.grossCpuPercentOfOneCore, idleCpuPercent, elapsed / 1e9);
   }
 
   /** The server's count of operations so far, or -1 where it is not counted. */
