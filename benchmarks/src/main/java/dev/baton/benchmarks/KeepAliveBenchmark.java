@@ -4,6 +4,7 @@ import dev.baton.locks.Lease;
 import dev.baton.locks.LocalLockProvider;
 import dev.baton.locks.LocalLockStore;
 import dev.baton.locks.LockProvider;
+import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.etcd.EtcdLockProvider;
 import dev.baton.locks.jdbc.JdbcLockProvider;
 import dev.baton.locks.redis.RedisLockProvider;
@@ -177,6 +178,7 @@ public class KeepAliveBenchmark {
       default -> throw new IllegalArgumentException("unknown backend " + backend);
     };
     pinServer();
+    awaitStore();
     storeOps(); // the first metrics read (and its client) is not part of the baseline
     // The provider's and the driver's start-up (class loading, pools, JIT) is not idle time.
     Thread.sleep(TimeUnit.SECONDS.toMillis(IDLE_CALM_SECONDS));
@@ -192,6 +194,22 @@ public class KeepAliveBenchmark {
       held.add(lease.onLost(lostCount::incrementAndGet).keepAlive());
     }
     pinServer(); // connections the server forked meanwhile
+  }
+
+  /** A server just started may take a while to answer on a busy machine: wait up to 60 s. */
+  private void awaitStore() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        locks.tryAcquire("warm-up", Duration.ofSeconds(1)).ifPresent(Lease::release);
+        return;
+      } catch (LockUnavailableException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
   }
 
   /** Pins every process this JVM started (the server and its children) to {@code serverCpus}. */
