@@ -1,17 +1,13 @@
 package dev.baton.benchmarks;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -19,7 +15,7 @@ import javax.sql.DataSource;
  * out, as the client sees its round trips to the database; passes everything through. Used by
  * {@link KeepAliveBenchmark} next to the server's own counters. Thread-safe.
  */
-final class CountingDataSource implements DataSource {
+final class CountingDataSource {
   private static final Set<String> ROUND_TRIPS = Set.of("execute", "executeQuery",
       "executeUpdate", "executeBatch", "executeLargeUpdate", "executeLargeBatch");
 
@@ -70,48 +66,12 @@ final class CountingDataSource implements DataSource {
     }
   }
 
-  @Override
-  public Connection getConnection() throws SQLException {
-    return counted(target.getConnection());
-  }
-
-  @Override
-  public Connection getConnection(String user, String password) throws SQLException {
-    return counted(target.getConnection(user, password));
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return target.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    target.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    target.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return target.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return target.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws SQLException {
-    return target.unwrap(type);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) throws SQLException {
-    return target.isWrapperFor(type);
+  /** The data source to hand the provider: {@code target}, its connections counted. */
+  DataSource dataSource() {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = call(target, method, args);
+          return result instanceof Connection connection ? counted(connection) : result;
+        });
   }
 }

@@ -161,14 +161,14 @@ public class KeepAliveBenchmark {
         server = own;
         database = DataSources.postgres(own);
         counted = new CountingDataSource(database);
-        yield JdbcLockProvider.create(counted);
+        yield JdbcLockProvider.create(counted.dataSource());
       }
       case "mariadb" -> {
         MariaDbServer own = MariaDbServer.start();
         server = own;
         database = DataSources.mariadb(own);
         counted = new CountingDataSource(database);
-        yield JdbcLockProvider.create(counted);
+        yield JdbcLockProvider.create(counted.dataSource());
       }
       case "etcd" -> {
         EtcdServer own = EtcdServer.start();
