@@ -201,7 +201,7 @@ public class KeepAliveBenchmark {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try {
-        locks.tryAcquire("warm-up", Duration.ofSeconds(1)).ifPresent(Lease::release);
+        locks.tryAcquire("warm-up", Duration.ofSeconds(30)).ifPresent(Lease::release);
         return;
       } catch (LockUnavailableException e) {
         if (System.nanoTime() - deadline > 0) {
