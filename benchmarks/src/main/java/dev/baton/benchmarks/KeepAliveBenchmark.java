@@ -4,6 +4,7 @@ import dev.baton.locks.Lease;
 import dev.baton.locks.LocalLockProvider;
 import dev.baton.locks.LocalLockStore;
 import dev.baton.locks.LockProvider;
+import dev.baton.locks.LockUnavailableException;
 import dev.baton.locks.etcd.EtcdLockProvider;
 import dev.baton.locks.jdbc.JdbcLockProvider;
 import dev.baton.locks.redis.RedisLockProvider;
@@ -12,6 +13,7 @@ import dev.baton.testkit.MariaDbServer;
 import dev.baton.testkit.PostgresServer;
 import dev.baton.testkit.RedisServer;
 import dev.baton.testkit.TestServer;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -54,12 +56,25 @@ import redis.clients.jedis.UnifiedJedis;
  *       database; MariaDB: {@code Questions}; etcd: {@code Txn} calls in its gRPC metrics, the
  *       owner checks, as keep-alives are streamed) per 100 renewals due in the run (goal at most
  *       1 on Redis and JDBC); -1 where not counted (the in-JVM store has no server);
- *   <li>{@code cpuPercentOfOneCore}: the CPU time of this JVM during the run (the provider's
- *       timers, renewal threads and client; the harness is idle) as a share of one core (goal
- *       under 5%).
+ *   <li>{@code statementsPer100Renewals} (JDBC): the statements, commits and rollbacks the
+ *       provider ran, counted at its {@code DataSource}, per 100 renewals due; -1 elsewhere;
+ *   <li>{@code cpuPercentOfOneCore}: the CPU time of this JVM (every thread: the provider's
+ *       timers and renewal threads, the store client's I/O threads, GC, JIT and the idle JMH
+ *       harness; not the server's) in the steady window, as a share of one core, <em>minus</em>
+ *       {@code idleCpuPercentOfOneCore}, the same JVM's CPU share measured for {@code
+ *       idleSeconds} before the leases are taken (provider open for 10 s already, server up,
+ *       nothing held): the cost of keeping the leases alive (goal under 5%); {@code
+ *       grossCpuPercentOfOneCore} is the steady window's share before the baseline is taken off.
  * </ul>
  *
+ * <p>The steady window is the run after its first {@code settleSeconds} (JIT warm-up of the
+ * renewal path, the first renewal round after the acquisitions); the round trips are counted
+ * over the same window, the losses over the whole run.
+ *
  * <p>Each run starts a server of its own (testkit binaries), so the counts are the provider's.
+ * With {@code serverCpus} set (e.g. {@code 1}), the server's processes are pinned to those CPUs
+ * with {@code taskset} once started (run the JVM itself pinned elsewhere, e.g. {@code taskset -c
+ * 0 ./mvnw …}).
  *
  * <pre>
  * ./mvnw -q -pl benchmarks -am compile exec:exec -Djmh.include=KeepAlive -Djmh.options="-p backend=redis -p seconds=30"
@@ -84,6 +99,19 @@ public class KeepAliveBenchmark {
   @Param("120")
   public int seconds;
 
+  @Param("20")
+  public int settleSeconds;
+
+  @Param("10")
+  public int idleSeconds;
+
+  /** CPUs to pin the server's processes to ({@code taskset -c} syntax); empty: not pinned. */
+  @Param("")
+  public String serverCpus;
+
+  private double idleCpuPercent;
+  private static final int IDLE_CALM_SECONDS = 10;
+
   private LockProvider locks;
   private final List<Lease> held = new ArrayList<>();
   private final AtomicLong lostCount = new AtomicLong();
@@ -91,6 +119,8 @@ public class KeepAliveBenchmark {
   private TestServer server;
   private UnifiedJedis redis;
   private DataSource database;
+  /** The provider's data source, counting the statements the provider runs. */
+  private CountingDataSource counted;
 
   /** The run's figures, reported by JMH next to the time. */
   @State(Scope.Thread)
@@ -100,15 +130,23 @@ public class KeepAliveBenchmark {
     public long lost;
     /** Store operations per 100 renewals due, or -1 where not counted. */
     public double storeOpsPer100Renewals;
-    /** This JVM's CPU time during the run, in percent of one core. */
+    /** JDBC only: statements the provider executed per 100 renewals due, or -1. */
+    public double statementsPer100Renewals;
+    /** This JVM's CPU time in the steady window less the idle baseline, in percent of one core. */
     public double cpuPercentOfOneCore;
+    /** This JVM's CPU time in the steady window, in percent of one core. */
+    public double grossCpuPercentOfOneCore;
+    /** This JVM's CPU time before the leases were taken, in percent of one core. */
+    public double idleCpuPercentOfOneCore;
   }
 
   @Setup(Level.Trial)
-  public void setUp() throws SQLException {
-    if (leases <= 0 || leaseSeconds <= 0 || seconds <= 0) {
-      throw new IllegalArgumentException("leases, leaseSeconds and seconds must be positive: "
-          + leases + ", " + leaseSeconds + ", " + seconds);
+  public void setUp() throws Exception {
+    if (leases <= 0 || leaseSeconds <= 0 || seconds <= 0 || idleSeconds <= 0 || settleSeconds < 0
+        || settleSeconds >= seconds) {
+      throw new IllegalArgumentException("leases, leaseSeconds, seconds and idleSeconds must be"
+          + " positive and settleSeconds below seconds: " + leases + ", " + leaseSeconds + ", "
+          + seconds + ", " + idleSeconds + ", " + settleSeconds);
     }
     locks = switch (backend) {
       case "local" -> LocalLockProvider.builder().store(LocalLockStore.create()).build();
@@ -122,13 +160,15 @@ public class KeepAliveBenchmark {
         PostgresServer own = PostgresServer.start();
         server = own;
         database = DataSources.postgres(own);
-        yield JdbcLockProvider.create(database);
+        counted = new CountingDataSource(database);
+        yield JdbcLockProvider.create(counted.dataSource());
       }
       case "mariadb" -> {
         MariaDbServer own = MariaDbServer.start();
         server = own;
         database = DataSources.mariadb(own);
-        yield JdbcLockProvider.create(database);
+        counted = new CountingDataSource(database);
+        yield JdbcLockProvider.create(counted.dataSource());
       }
       case "etcd" -> {
         EtcdServer own = EtcdServer.start();
@@ -137,12 +177,55 @@ public class KeepAliveBenchmark {
       }
       default -> throw new IllegalArgumentException("unknown backend " + backend);
     };
+    pinServer();
+    awaitStore();
+    storeOps(); // the first metrics read (and its client) is not part of the baseline
+    // The provider's and the driver's start-up (class loading, pools, JIT) is not idle time.
+    Thread.sleep(TimeUnit.SECONDS.toMillis(IDLE_CALM_SECONDS));
+    long idleCpu = processCpuNanos();
+    long idleStart = System.nanoTime();
+    Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
+    idleCpuPercent = 100.0 * (processCpuNanos() - idleCpu) / (System.nanoTime() - idleStart);
     Duration leaseTime = Duration.ofSeconds(leaseSeconds);
     String prefix = "keepalive-" + System.nanoTime() + "-";
     for (int i = 0; i < leases; i++) {
       Lease lease = locks.tryAcquire(prefix + i, leaseTime)
           .orElseThrow(() -> new IllegalStateException("a benchmark name is held"));
       held.add(lease.onLost(lostCount::incrementAndGet).keepAlive());
+    }
+    pinServer(); // connections the server forked meanwhile
+  }
+
+  /** A server just started may take a while to answer on a busy machine: wait up to 60 s. */
+  private void awaitStore() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        locks.tryAcquire("warm-up", Duration.ofSeconds(30)).ifPresent(Lease::release);
+        return;
+      } catch (LockUnavailableException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  /** Pins every process this JVM started (the server and its children) to {@code serverCpus}. */
+  private void pinServer() throws IOException, InterruptedException {
+    if (serverCpus.isEmpty()) {
+      return;
+    }
+    List<ProcessHandle> servers = ProcessHandle.current().descendants().toList();
+    for (ProcessHandle server : servers) {
+      Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", serverCpus,
+          Long.toString(server.pid())).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!taskset.waitFor(10, TimeUnit.SECONDS) || taskset.exitValue() != 0) {
+        throw new IllegalStateException("taskset could not pin pid " + server.pid() + " to CPUs "
+            + serverCpus);
+      }
     }
   }
 
@@ -160,19 +243,34 @@ public class KeepAliveBenchmark {
   /** Holds every lease kept alive for {@code seconds}, then records the figures. */
   @Benchmark
   public void keepAlive(Figures figures) throws Exception {
+    long begin = System.nanoTime();
+    Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds));
     long ops = storeOps();
+    long statements = counted == null ? -1 : counted.roundTrips.get();
     long cpu = processCpuNanos();
     long start = System.nanoTime();
-    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(seconds)
+        - TimeUnit.NANOSECONDS.toMillis(start - begin)));
     long elapsed = System.nanoTime() - start;
-    long opsAfter = storeOps();
     long cpuAfter = processCpuNanos();
+    long opsAfter = storeOps();
+    long statementsAfter = counted == null ? -1 : counted.roundTrips.get();
 
     long invalid = held.stream().filter(lease -> !lease.isValid()).count();
     figures.lost = Math.max(lostCount.get(), invalid);
     double renewalsDue = (double) leases * elapsed / (TimeUnit.SECONDS.toNanos(leaseSeconds) / 3.0);
     figures.storeOpsPer100Renewals = ops < 0 ? -1 : 100.0 * (opsAfter - ops) / renewalsDue;
-    figures.cpuPercentOfOneCore = 100.0 * (cpuAfter - cpu) / elapsed;
+    figures.statementsPer100Renewals = statements < 0 ? -1
+        : 100.0 * (statementsAfter - statements) / renewalsDue;
+    figures.grossCpuPercentOfOneCore = 100.0 * (cpuAfter - cpu) / elapsed;
+    figures.idleCpuPercentOfOneCore = idleCpuPercent;
+    figures.cpuPercentOfOneCore = figures.grossCpuPercentOfOneCore - idleCpuPercent;
+    // JMH prints values near zero as "≈ 0": the exact figures, for the record.
+    System.out.printf("keepalive %s: lost %d, store ops per 100 renewals %.3f (JDBC statements"
+        + " %.3f), CPU %.3f%% of a core (gross %.3f%%, idle %.3f%%), steady window %.1f s%n",
+        backend, figures.lost, figures.storeOpsPer100Renewals,
+        figures.statementsPer100Renewals, figures.cpuPercentOfOneCore,
+        figures.grossCpuPercentOfOneCore, idleCpuPercent, elapsed / 1e9);
   }
 
   /** The server's count of operations so far, or -1 where it is not counted. */

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -23,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>The rules it keeps: the local deadline is published inside the store operation that set
  * it, so it follows the last store operation that succeeded and is never later than the
  * store's grant; a lease whose deadline passed is lost for good (whoever notices first, the
- * expiry watch, the provider's sweep, {@link #extend}, or {@link #release}, runs the onLost
- * actions and reports {@code LOST}); a renewal that lands after that is undone at the store.
+ * provider's sweep, {@link #extend}, or {@link #release}, runs the onLost actions and reports
+ * {@code LOST}); a renewal that lands after that is undone at the store.
  *
  * <p>Thread-safe. Store operations of one lease never run concurrently.
  */
@@ -48,11 +46,13 @@ public abstract class AbstractLease implements Lease {
   private volatile State state = State.HELD;
   private volatile long deadline;
   private volatile Duration leaseTime;
-  private boolean keepingAlive;
-  /** Whether anyone would hear of an expiry (onLost actions, keep-alive, listeners). */
+  /** Written under {@code local}; read without it by the provider's renewal timer. */
+  private volatile boolean keepingAlive;
+  /**
+   * Whether anyone would hear of an expiry (onLost actions, keep-alive, listeners): such a loss
+   * is logged as a warning. The provider's sweep notices every expiry, watched or not.
+   */
   private boolean watching;
-  private ScheduledFuture<?> renewal;
-  private ScheduledFuture<?> expiryWatch;
   private List<Runnable> lostActions = new ArrayList<>();
   /** The position in the provider's {@link HeldLeases}; guarded by its lock. */
   private long queuedDeadline;
@@ -231,7 +231,7 @@ public abstract class AbstractLease implements Lease {
     if (attempt.loss != null) {
       unlockQuietly("a lease that ran out before it was renewed");
     } else if (lowered) {
-      rearmExpiryWatch();
+      provider.deadlineLowered(this); // the sweep must not come later than the new deadline
     }
     return attempt;
   }
@@ -279,11 +279,9 @@ public abstract class AbstractLease implements Lease {
   }
 
   /**
-   * Once {@code storeOps} is let go: reports a loss. A published renewal needs no new expiry
-   * watch: a deadline that came earlier was re-armed in {@link #begin}, and the watch armed for
-   * an earlier deadline finds the lease renewed when it fires and re-arms itself for the new
-   * one. So a kept-alive lease costs one watch wake-up per lease time, not a cancel and a
-   * schedule per renewal.
+   * Once {@code storeOps} is let go: reports a loss. A published renewal moves no timer: a
+   * deadline that came earlier was moved in {@link #begin}, and the provider's sweep finds a
+   * later one when it comes near the old one.
    */
   private void after(Attempt attempt) {
     if (attempt.loss != null) {
@@ -340,7 +338,7 @@ public abstract class AbstractLease implements Lease {
       }
       keepingAlive = true;
       scheduleRenewal();
-      startExpiryWatch();
+      watching = true;
     } finally {
       local.unlock();
     }
@@ -354,12 +352,17 @@ public abstract class AbstractLease implements Lease {
         return;
       }
       long period = Math.max(1, LockArguments.nanos(leaseTime) / 3);
-      // The timer only fires: the store call runs on a renewal thread, so a slow store holds
-      // up neither the timer threads nor other leases' renewals and expiry watches.
-      renewal = schedule(() -> provider.keepAliveDue(this, leaseTime), period);
+      // The provider's one renewal timer sends it, with the others due at about the same time,
+      // on a renewal thread: a slow store holds up neither the timers nor other renewals.
+      provider.keepAliveDue(this, leaseTime, period);
     } finally {
       local.unlock();
     }
+  }
+
+  /** Whether the renewal timer should still renew this lease. */
+  final boolean keptAlive() {
+    return keepingAlive && state == State.HELD;
   }
 
   /** One keep-alive renewal on its own store call, then the next one is scheduled. */
@@ -377,7 +380,7 @@ public abstract class AbstractLease implements Lease {
       runNow = lostActions == null;
       if (!runNow) {
         lostActions.add(action);
-        startExpiryWatch();
+        watching = true;
       }
     } finally {
       local.unlock();
@@ -464,16 +467,16 @@ public abstract class AbstractLease implements Lease {
   }
 
   /**
-   * Called by the provider once the lease is handed out. A lease nobody listens to needs no
-   * timer of its own: {@link #isValid()} reads the deadline itself, and the provider's sweep
-   * forgets it once it ran out. The watch starts with the first listener, onLost action or
-   * keep-alive.
+   * Called by the provider once the lease is handed out. No lease needs a timer of its own:
+   * {@link #isValid()} reads the deadline itself, and the provider's sweep notices when it ran
+   * out (and runs the onLost actions). A lease with listeners, onLost actions or keep-alive is
+   * watched: its loss is logged as a warning, an unwatched one's at debug level.
    */
   final void activate(boolean hasListeners) {
     if (hasListeners) {
       local.lock();
       try {
-        startExpiryWatch();
+        watching = true;
       } finally {
         local.unlock();
       }
@@ -588,60 +591,11 @@ public abstract class AbstractLease implements Lease {
     }
   }
 
-  /** Arms the expiry watch for good; call with {@code local} held. */
-  private void startExpiryWatch() {
-    if (!watching) {
-      watching = true;
-      armExpiryWatch();
-    }
-  }
-
-  private void rearmExpiryWatch() {
-    local.lock();
-    try {
-      if (watching) {
-        armExpiryWatch();
-      }
-    } finally {
-      local.unlock();
-    }
-  }
-
-  /** Call with {@code local} held. */
-  private void armExpiryWatch() {
-    if (state != State.HELD) {
-      return;
-    }
-    if (expiryWatch != null) {
-      expiryWatch.cancel(false);
-    }
-    expiryWatch = schedule(this::checkExpiry, Math.max(1, deadline - provider.ticker().read()));
-  }
-
-  private void checkExpiry() {
-    if (!ranOutIfDue(provider.ticker().read(), "its lease time ran out without renewal", false)) {
-      rearmExpiryWatch(); // extended meanwhile, or the ticker runs slower than the scheduler
-    }
-  }
-
-  private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-    try {
-      return provider.scheduler().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException closing) {
-      return null; // the provider is closing and releases this lease itself
-    }
-  }
-
+  /** Stops the keep-alive: the renewal timer drops this lease when its turn comes. */
   private void stopTimers() {
     local.lock();
     try {
       keepingAlive = false;
-      if (renewal != null) {
-        renewal.cancel(false);
-      }
-      if (expiryWatch != null) {
-        expiryWatch.cancel(false);
-      }
     } finally {
       local.unlock();
     }

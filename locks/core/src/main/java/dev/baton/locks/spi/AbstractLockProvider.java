@@ -32,13 +32,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lease that runs out unreleased is forgotten when its deadline passes (one timer per
  * provider, armed for the first lease to run out, and a sweep on every grant): it is lost, costs
- * no memory here, and {@link #close()} makes no store call for it.
+ * no memory here, and {@link #close()} makes no store call for it. That sweep is also what
+ * notices a lease running out and runs its onLost actions, and one more timer sends every
+ * keep-alive renewal ({@code RenewalSchedule}): a provider holding many leases wakes a few
+ * times a second, not once per lease and renewal.
  *
  * <p>Subclasses must be thread-safe.
  */
 public abstract class AbstractLockProvider implements LockProvider {
   private static final Logger log = LoggerFactory.getLogger(AbstractLockProvider.class);
   private static final AtomicInteger instances = new AtomicInteger();
+  /**
+   * How far ahead a sweep moves kept-alive leases to their current deadline ({@link
+   * HeldLeases#takeExpired}): about one sweep a second however many leases are kept alive.
+   */
+  private static final long SWEEP_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String store;
   private final Ticker ticker;
@@ -50,8 +58,7 @@ public abstract class AbstractLockProvider implements LockProvider {
   /** Guards the sweep timer; never held across I/O. */
   private final ReentrantLock sweepLock = new ReentrantLock();
   private ScheduledFuture<?> sweep;
-  private volatile RenewalBatcher batcher;
-  private volatile boolean batchingChecked;
+  private volatile RenewalSchedule renewalSchedule;
   private long sweepAt;
   private volatile boolean closed;
 
@@ -320,8 +327,9 @@ public abstract class AbstractLockProvider implements LockProvider {
    * With 1, the default, every keep-alive renewal is its own {@link AbstractLease#renew} call
    * (up to {@value RenewalThreads#THREADS} at once). A backend that overrides {@link
    * #renewAll} with a batched store call returns its batch size here; keep-alive renewals that
-   * fall due close together then share one call (each waits at most {@value
-   * RenewalBatcher#MAX_GATHER_MILLIS} ms, or a twentieth of its lease time, for its batch).
+   * fall due close together then share one call (each goes out at most {@value
+   * RenewalSchedule#MAX_SLACK_MILLIS} ms, or a twentieth of its lease time, before or after its
+   * time, with the others due within that window).
    * Read once, at the first keep-alive renewal.
    *
    * @return the largest batch {@link #renewAll} is given, at least 1
@@ -360,35 +368,33 @@ public abstract class AbstractLockProvider implements LockProvider {
     }
   }
 
-  /** A lease's keep-alive timer fired: renew it on its own, or with others in a batch. */
-  final void keepAliveDue(AbstractLease lease, Duration leaseTime) {
-    RenewalBatcher batcher = batcher();
-    if (batcher == null) {
-      renewals.execute(lease::renewOnce);
-    } else {
-      batcher.submit(lease, leaseTime);
-    }
+  /**
+   * Queues the next keep-alive renewal of {@code lease}, due {@code periodNanos} from now, on
+   * the provider's one renewal timer; it goes out alone or with others in a batch.
+   */
+  final void keepAliveDue(AbstractLease lease, Duration leaseTime, long periodNanos) {
+    renewalSchedule().schedule(lease, leaseTime, periodNanos);
   }
 
-  private RenewalBatcher batcher() {
-    RenewalBatcher current = batcher;
-    if (current != null || batchingChecked) {
+  /** The renewal timer, made at the first keep-alive (the batch size is read once, then). */
+  final RenewalSchedule renewalSchedule() {
+    RenewalSchedule current = renewalSchedule;
+    if (current != null) {
       return current;
     }
     sweepLock.lock();
     try {
-      if (!batchingChecked) {
+      if (renewalSchedule == null) {
         int size = renewalBatchSize();
         if (size < 1) {
           throw new IllegalStateException("renewalBatchSize() of the " + store
               + " provider must be at least 1: " + size);
         }
-        if (size > 1) {
-          batcher = new RenewalBatcher(size, scheduler, renewals, this::renewBatch);
-        }
-        batchingChecked = true;
+        renewalSchedule = new RenewalSchedule(size, scheduler, size == 1
+            ? batch -> batch.forEach(lease -> renewals.execute(lease::renewOnce))
+            : batch -> renewals.execute(() -> renewBatch(batch)));
       }
-      return batcher;
+      return renewalSchedule;
     } finally {
       sweepLock.unlock();
     }
@@ -468,10 +474,20 @@ public abstract class AbstractLockProvider implements LockProvider {
     return held.size();
   }
 
+  /**
+   * A lease's deadline came earlier than the one it is queued at in {@link HeldLeases}: queue it
+   * there again, and sweep earlier if it is now the first to run out.
+   */
+  final void deadlineLowered(AbstractLease lease) {
+    if (held.moveEarlier(lease)) {
+      armSweep();
+    }
+  }
+
   /** Ends every lease whose local deadline passed: each is lost, and forgotten. */
   private void forgetExpired() {
     long now = ticker.read();
-    for (AbstractLease lease : held.takeExpired(now)) {
+    for (AbstractLease lease : held.takeExpired(now, SWEEP_WINDOW_NANOS)) {
       lease.expired(now);
     }
   }

@@ -12,8 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * expired lease must cost no memory and no round trip at {@code close()}.
  *
  * <p>Extending a lease does not move it here (that would cost a lookup per renewal): a lease is
- * queued at an old deadline, and when that deadline comes it is either found expired or queued
- * again at its current deadline.
+ * queued at an old deadline, and when that deadline comes near it is either found expired or
+ * queued again at its current deadline. A deadline that comes earlier (an extend with a shorter
+ * lease time) is moved at once, so the sweep armed for the first deadline never comes late.
  *
  * <p>Thread-safe; the lock is never held across I/O or user code.
  */
@@ -50,31 +51,59 @@ final class HeldLeases {
   }
 
   /**
-   * Takes out every lease whose deadline passed at {@code now} and returns them; leases that
-   * were extended since they were queued are queued again at their current deadline.
+   * Takes out every lease whose deadline passed at {@code now} and returns them. Leases queued
+   * to run out within {@code window} of {@code now} that were extended since are queued again
+   * at their current deadline, so one sweep moves every kept-alive lease of the coming window
+   * and the next sweep is due at the next deadline that has not moved: kept-alive leases cost
+   * about one sweep per window, not one per lease.
    */
-  List<AbstractLease> takeExpired(long now) {
+  List<AbstractLease> takeExpired(long now, long window) {
     List<AbstractLease> expired = new ArrayList<>();
+    List<AbstractLease> soon = new ArrayList<>();
     lock.lock();
     try {
       while (!byDeadline.isEmpty()) {
         AbstractLease first = byDeadline.first();
-        if (first.queuedDeadline() - now > 0) {
+        if (first.queuedDeadline() - now - window > 0) {
           break;
         }
         byDeadline.pollFirst();
         long current = first.deadline();
-        if (current - now > 0) {
+        if (current - now <= 0) {
+          expired.add(first);
+        } else if (current - now - window > 0) {
           first.queue(current, sequence.incrementAndGet());
           byDeadline.add(first);
         } else {
-          expired.add(first);
+          soon.add(first); // runs out within the window: queued again below, where it was
         }
+      }
+      for (AbstractLease lease : soon) {
+        lease.queue(lease.deadline(), sequence.incrementAndGet());
+        byDeadline.add(lease);
       }
     } finally {
       lock.unlock();
     }
     return expired;
+  }
+
+  /**
+   * Queues {@code lease} again at its current deadline, which came earlier than the one it is
+   * queued at; true if it is held and now the first to run out.
+   */
+  boolean moveEarlier(AbstractLease lease) {
+    lock.lock();
+    try {
+      if (!byDeadline.remove(lease)) {
+        return false;
+      }
+      lease.queue(lease.deadline(), sequence.incrementAndGet());
+      byDeadline.add(lease);
+      return byDeadline.first() == lease;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The queued deadline of the first lease to run out, or {@code fallback} if none is held. */

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The threads that make a provider's keep-alive renewals: the provider's timer threads only
  * fire a renewal and hand its store call over here, so a slow store call holds up neither the
- * timers (other renewals, expiry watches) nor more than one of these threads. Up to
- * {@link #THREADS} renewals run at once; more wait in line. Threads are started on demand and
+ * timers (other renewals, the sweep that notices expiries) nor more than one of these
+ * threads. Up to {@link #THREADS} renewals run at once; more wait in line. Threads are started on demand and
  * end after {@link #IDLE_SECONDS} idle, so a provider without kept-alive leases has none.
  *
  * <p>Thread-safe.

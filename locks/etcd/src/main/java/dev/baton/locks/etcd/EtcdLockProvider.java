@@ -32,7 +32,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -75,6 +77,7 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   static final int RENEWAL_BATCH = 128;
   /** Acquisition and ownership checks are safe to repeat: jetcd may retry them on UNAVAILABLE. */
   private static final TxnOption RETRYABLE = TxnOption.builder().withAutoRetry().build();
+  private static final GetOption KEY_ONLY = GetOption.builder().withKeysOnly(true).build();
   /** The newest key under a prefix (by create revision), read before our own put. */
   private static final GetOption NEWEST = GetOption.builder()
       .isPrefix(true)
@@ -92,6 +95,8 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   private final EtcdKeys keys;
   private final EtcdCalls calls;
   private final LateGrantReleases lateGrants;
+  /** The etcd leases kept-alive keys share, one per TTL. */
+  private final SharedLeases shared = new SharedLeases();
   private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
   /** Counts acquisitions under way, so close() can let them clean up before the client goes. */
   private final ReentrantLock activity = new ReentrantLock();
@@ -491,6 +496,9 @@ public final class EtcdLockProvider extends AbstractLockProvider {
       activity.unlock();
     }
     lateGrants.releaseNow();
+    for (long id : shared.all()) {
+      revokeQuietly("close", "shared lease " + Long.toHexString(id), id); // every lease was released
+    }
     if (ownsClient) {
       client.close();
     }
@@ -554,17 +562,24 @@ public final class EtcdLockProvider extends AbstractLockProvider {
   }
 
   /**
-   * One key-reading transaction and all keep-alives at once for the leases whose TTL stays; a
-   * lease that asks for another TTL moves to a new etcd lease on its own, as in {@link
-   * EtcdLease#renew}.
+   * One key-reading transaction and one keep-alive per shared etcd lease for the leases whose
+   * TTL stays; keys still on an etcd lease of their own (or on a retired shared one) first move
+   * onto the shared lease of their TTL, in one transaction. A lease that asks for another TTL
+   * moves to a new etcd lease on its own, as in {@link EtcdLease#renew}.
    */
   @Override
   protected void renewAll(List<Renewal> renewals) {
     List<BatchKeepAlive.Member> members = new ArrayList<>(renewals.size());
+    Map<Long, List<Renewal>> toShare = new HashMap<>();
     for (Renewal renewal : renewals) {
       EtcdLease lease = (EtcdLease) renewal.lease();
       if (ttlSeconds(renewal.leaseTime()) == lease.ttl) {
-        members.add(new BatchKeepAlive.Member(renewal, lease.entry.key, lease.entry.revision, lease.leaseId));
+        long id = lease.leaseId;
+        if (shared.isShared(id) && !shared.isRetired(id)) {
+          members.add(lease.member(renewal));
+        } else {
+          toShare.computeIfAbsent(lease.ttl, ttl -> new ArrayList<>()).add(renewal);
+        }
         continue;
       }
       try {
@@ -577,7 +592,68 @@ public final class EtcdLockProvider extends AbstractLockProvider {
         renewal.failed(e);
       }
     }
-    new BatchKeepAlive(kv, leases, calls).renew(members);
+    for (Map.Entry<Long, List<Renewal>> group : toShare.entrySet()) {
+      members.addAll(moveToShared(group.getKey(), group.getValue()));
+    }
+    new BatchKeepAlive(kv, leases, calls, shared).renew(members);
+  }
+
+  /**
+   * Moves the keys of {@code renewals} (all of TTL {@code ttl}) onto the shared etcd lease of
+   * that TTL, each owner-checked, in one transaction:
+   * <pre>
+   * for each key: if create_revision(key) == token then put(key, shared lease)
+   * </pre>
+   * A put keeps the create revision, so the fencing token stays the same. A moved key's own
+   * lease holds nothing any more and ends with its TTL. Marks the renewals whose key is no
+   * longer theirs (not held) and, on an outage, all of them (failed); returns the moved ones,
+   * whose renewal is then made on the shared lease.
+   */
+  private List<BatchKeepAlive.Member> moveToShared(long ttl, List<Renewal> renewals) {
+    String first = renewals.get(0).lease().name();
+    List<Boolean> moved = null;
+    long target = 0;
+    for (int attempt = 0; moved == null; attempt++) {
+      try {
+        target = shared.leaseFor(ttl,
+            seconds -> calls.await("extend", first, leases.grant(seconds)).getID());
+        moved = movePuts(first, renewals, target);
+      } catch (RuntimeException e) {
+        if (attempt == 0 && EtcdCalls.isNotFound(e.getCause())) {
+          shared.gone(target); // it ran out while no key was kept alive on it: grant another
+          continue;
+        }
+        // The moves may have landed: the next renewal finds the key on the shared lease.
+        renewals.forEach(renewal -> renewal.failed(e));
+        return List.of();
+      }
+    }
+    List<BatchKeepAlive.Member> members = new ArrayList<>(renewals.size());
+    for (int i = 0; i < renewals.size(); i++) {
+      Renewal renewal = renewals.get(i);
+      EtcdLease lease = (EtcdLease) renewal.lease();
+      if (i >= moved.size() || !moved.get(i)) {
+        renewal.notHeld();
+        continue;
+      }
+      // The key's own lease holds nothing any more: it is left to end with its TTL rather than
+      // revoked, which would be one more write per key (10,000 at once for 10,000 leases).
+      lease.leaseId = target;
+      members.add(lease.member(renewal));
+    }
+    return members;
+  }
+
+  /** The owner-checked puts of a move, in one transaction; whether each key moved. */
+  private List<Boolean> movePuts(String first, List<Renewal> renewals, long target) {
+    Op[] puts = new Op[renewals.size()];
+    for (int i = 0; i < puts.length; i++) {
+      EtcdLease lease = (EtcdLease) renewals.get(i).lease();
+      puts[i] = Op.txn(new Cmp[] {lease.entry.owned()}, new Op[] {Op.put(lease.entry.key,
+          value(lease.name()), PutOption.builder().withLeaseId(target).build())}, new Op[0]);
+    }
+    return calls.await("extend", first, kv.txn(RETRYABLE).Then(puts).commit())
+        .getTxnResponses().stream().map(TxnResponse::isSucceeded).toList();
   }
 
   private final class EtcdLease extends AbstractLease {
@@ -592,6 +668,11 @@ public final class EtcdLockProvider extends AbstractLockProvider {
       this.ttl = entry.ttl;
     }
 
+    BatchKeepAlive.Member member(Renewal renewal) {
+      return new BatchKeepAlive.Member(renewal, entry.key, entry.revision, leaseId,
+          adopted -> leaseId = adopted);
+    }
+
     /**
      * Keep-alive of the etcd lease, and an owner check of the key, sent together. When the
      * asked lease time needs another TTL, the key moves to a new lease of that TTL instead
@@ -604,10 +685,21 @@ public final class EtcdLockProvider extends AbstractLockProvider {
         return moveTo(wanted);
       }
       long begin = System.nanoTime();
-      CompletableFuture<TxnResponse> owned = kv.txn(RETRYABLE).If(entry.owned()).commit();
-      boolean alive = refreshLease("extend", name(), leaseId);
-      boolean ours = calls.await("extend", name(), owned, calls.left(begin)).isSucceeded();
-      return alive && ours;
+      long id = leaseId;
+      CompletableFuture<TxnResponse> owned = kv.txn(RETRYABLE).If(entry.owned())
+          .Then(Op.get(entry.key, KEY_ONLY)).commit();
+      boolean alive = refreshLease("extend", name(), id);
+      TxnResponse read = calls.await("extend", name(), owned, calls.left(begin));
+      if (!read.isSucceeded()) {
+        return false;
+      }
+      long on = read.getGetResponses().get(0).getKvs().get(0).getLease();
+      if (on != id && shared.isShared(on)) {
+        // A move whose answer was lost put the key on a shared lease: keep that one alive.
+        leaseId = on;
+        return refreshLease("extend", name(), on);
+      }
+      return alive && on == id;
     }
 
     /**
@@ -633,7 +725,9 @@ public final class EtcdLockProvider extends AbstractLockProvider {
       long oldLease = leaseId;
       leaseId = newLease;
       ttl = newTtl;
-      revokeQuietly("extend", name(), oldLease); // it holds no key any more
+      if (!shared.isShared(oldLease)) {
+        revokeQuietly("extend", name(), oldLease); // it holds no key any more
+      }
       return true;
     }
 
@@ -647,6 +741,8 @@ public final class EtcdLockProvider extends AbstractLockProvider {
      */
     @Override
     protected boolean unlock() {
+      long id = leaseId;
+      boolean onShared = shared.isShared(id);
       boolean deleted;
       try {
         deleted = calls.await("release", name(), kv.txn(RETRYABLE)
@@ -654,11 +750,43 @@ public final class EtcdLockProvider extends AbstractLockProvider {
             .Then(Op.delete(entry.key, DeleteOption.DEFAULT))
             .commit()).isSucceeded();
       } catch (RuntimeException e) {
-        revokeLater(leaseId);
+        if (onShared) {
+          shared.retire(id); // the key may be left on it: let the shared lease end
+        } else {
+          revokeLater(id);
+        }
         throw e;
       }
-      revokeQuietly("release", name(), leaseId);
+      if (!onShared) {
+        revokeQuietly("release", name(), id);
+      }
       return deleted;
+    }
+
+    /**
+     * Ran out locally: on a lease of its own the key ends with it; on a shared lease it would be
+     * kept alive with the others, so that lease is retired (it ends once the others moved off)
+     * and the key is deleted, owner-checked, without waiting.
+     */
+    @Override
+    protected void ranOut() {
+      long id = leaseId;
+      if (!shared.isShared(id)) {
+        return;
+      }
+      shared.retire(id);
+      try {
+        kv.txn(RETRYABLE).If(entry.owned()).Then(Op.delete(entry.key, DeleteOption.DEFAULT))
+            .commit().whenComplete((response, error) -> {
+              if (error != null) {
+                log.debug("Deleting the key of {}, which ran out, failed; it ends with its"
+                    + " retired shared lease", name(), error);
+              }
+            });
+      } catch (RuntimeException e) {
+        log.debug("Deleting the key of {}, which ran out, failed; it ends with its retired"
+            + " shared lease", name(), e);
+      }
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.baton.locks.jdbc;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -9,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A session lock held for one lease. Session locks have no time of their own, so the lease time
- * is enforced here: a timer on the monotonic clock (not the provider's ticker, which tests may
- * freeze) unlocks the name at the server when the lease runs out unrenewed. If this process
+ * is enforced here: the provider's one grant timer ({@link GrantExpiries}), on the monotonic
+ * clock (not the provider's ticker, which tests may freeze), unlocks the name at the server when
+ * the lease runs out unrenewed. If this process
  * stands still, so does the timer, and the name stays held by its session until the process
  * resumes or the connection dies: never granted twice.
  */
@@ -24,7 +24,9 @@ final class SessionGrant extends Grant {
   private final ReentrantLock ops = new ReentrantLock();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile long expiresAt;
-  private volatile ScheduledFuture<?> expiry;
+  /** The position in {@link GrantExpiries}; guarded by its lock. */
+  private long queuedEnd;
+  private long queuedSequence;
   private volatile JdbcLockProvider.JdbcLease lease;
   private volatile Throwable droppedBy;
 
@@ -45,13 +47,13 @@ final class SessionGrant extends Grant {
     }
   }
 
-  /** Starts the lease-time timer; called once the grant is registered. */
+  /** Starts watching the lease time; called once the grant is registered. */
   void arm() {
-    long delay = Math.max(0, expiresAt - System.nanoTime());
-    expiry = locks.schedule(this::expire, delay);
+    locks.expiries().add(this);
   }
 
-  private void expire() {
+  /** The grant timer found the lease time over: ends the grant unless it was renewed since. */
+  void expire() {
     ops.lock();
     try {
       if (ended.get()) {
@@ -109,13 +111,9 @@ final class SessionGrant extends Grant {
       long before = expiresAt;
       expiresAt = checkStart + leaseTime.toNanos();
       if (expiresAt - before < 0) {
-        // Earlier than the timer: re-arm it. A later end needs nothing: the timer finds the
-        // grant renewed when it fires and re-arms itself (one wake-up per lease time).
-        ScheduledFuture<?> timer = expiry;
-        if (timer != null) {
-          timer.cancel(false);
-        }
-        arm();
+        // Earlier than the timer may be armed for: move it. A later end needs nothing: the
+        // timer finds the grant renewed when its old end comes near and queues it again.
+        locks.expiries().moveEarlier(this);
       }
       return true;
     } finally {
@@ -176,10 +174,24 @@ final class SessionGrant extends Grant {
     if (!ended.compareAndSet(false, true)) {
       return false;
     }
-    ScheduledFuture<?> timer = expiry;
-    if (timer != null) {
-      timer.cancel(false);
-    }
+    locks.expiries().remove(this);
     return true;
+  }
+
+  long expiresAt() {
+    return expiresAt;
+  }
+
+  void queue(long queuedEnd, long queuedSequence) {
+    this.queuedEnd = queuedEnd;
+    this.queuedSequence = queuedSequence;
+  }
+
+  long queuedEnd() {
+    return queuedEnd;
+  }
+
+  long queuedSequence() {
+    return queuedSequence;
   }
 }

@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       and close are noticed without cancelling statements. The granted session then becomes a
  *       holding one. One waiter per key per provider goes to the database; the others wait here
  *       for it.
- *   <li><b>Lease time</b> is enforced by {@link SessionGrant}'s timer.
+ *   <li><b>Lease time</b> is enforced by {@link SessionGrant}, on one timer for all grants
+ *       ({@link GrantExpiries}).
  *   <li><b>Dead sessions</b>: a failed statement that shows an outage, or a heartbeat that finds
  *       the connection dead or moved to another server session, drops the session; every lease
  *       on it is lost (the server freed those names when the session ended).
@@ -68,6 +68,7 @@ final class SessionLocks implements Backend {
   private final Condition claimsChanged = claimLock.newCondition();
   /** Key → the SessionGrant holding it, or PENDING (an attempt in flight), or WAITING. */
   private final Map<Object, Object> claims = new HashMap<>();
+  private final GrantExpiries expiries;
 
   SessionLocks(JdbcLockProvider provider, Connector connector, SessionDialect dialect, int sessions,
       Duration heartbeat) {
@@ -76,6 +77,7 @@ final class SessionLocks implements Backend {
     this.dialect = dialect;
     this.target = sessions;
     this.sliceWait = connector.timeout().plusMillis(SLICE_MILLIS);
+    this.expiries = new GrantExpiries(provider.timers(), provider.storeCalls());
     long period = heartbeat.toNanos();
     // Timers only fire: the statements run on the provider's store-call threads.
     provider.timers().scheduleWithFixedDelay(() -> provider.storeCalls().execute(this::heartbeat),
@@ -345,14 +347,9 @@ final class SessionLocks implements Backend {
     }
   }
 
-  ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-    try {
-      // The timer only fires: ending a grant unlocks it at the server, on a store-call thread.
-      return provider.timers().schedule(() -> provider.storeCalls().execute(task), delayNanos,
-          TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException closing) {
-      return null; // the provider is closing; close releases the grant
-    }
+  /** The one timer of every grant's lease time. */
+  GrantExpiries expiries() {
+    return expiries;
   }
 
   private interface SqlCall<T> {

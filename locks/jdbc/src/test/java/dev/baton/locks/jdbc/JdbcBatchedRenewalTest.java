@@ -17,6 +17,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,19 +96,30 @@ class JdbcBatchedRenewalTest {
             .onLost(lost::incrementAndGet).keepAlive());
       }
       long before = counted.statements.get();
+      long tasksBefore = timerTasks(locks);
       long start = System.nanoTime();
       Thread.sleep(3_000);
       long statements = counted.statements.get() - before;
+      long tasks = timerTasks(locks) - tasksBefore;
       double renewalsDue = LEASES * (System.nanoTime() - start) / (LEASE.toNanos() / 3.0);
       assertEquals(0, lost.get(), label + ": kept-alive leases lost");
       // One statement per renewal would be about 1,800; batches make a few dozen at most.
       assertTrue(statements * 20 <= renewalsDue, label + ": " + statements + " statements for "
           + (long) renewalsDue + " renewals due");
+      // One timer for all renewals, one sweep, one timer for all session grants' lease times:
+      // a few wake-ups a second. A timer per lease and per grant made about 3,000 in 3 s.
+      assertTrue(tasks <= 60, label + ": " + tasks + " timer wake-ups in 3 s for " + LEASES
+          + " kept-alive leases (at most 60 expected)");
       for (Lease lease : leases) {
         assertTrue(lease.isValid(), label + ": " + lease + " is not valid");
         assertTrue(lease.release(), label + ": " + lease + " could not be released");
       }
     }
+  }
+
+  /** Every task the provider's timer threads ran so far. */
+  private static long timerTasks(JdbcLockProvider locks) {
+    return ((ScheduledThreadPoolExecutor) locks.timers()).getCompletedTaskCount();
   }
 
   @ParameterizedTest(name = "{0}")
