@@ -72,7 +72,7 @@ public final class FallbackLockProvider implements LockProvider {
     } else {
       this.handover = new Handover(builder.ticker, builder.maxLeaseTime, builder.probeInterval);
       this.ledger = new FallbackLedger(
-          LockArguments.nanos(builder.maxLeaseTime), FallbackLockProvider::wallClockMicros);
+          LockArguments.nanos(builder.maxLeaseTime), () -> LocalLockStore.micros(Instant.now()));
     }
     this.switcher = new FallbackSwitch(primary, ledger, handover,
         new PrimaryOutage(builder.ticker, LockArguments.nanos(builder.switchAfter)),
@@ -314,11 +314,6 @@ public final class FallbackLockProvider implements LockProvider {
   /** The number of callers waiting for a name this provider holds (tests). */
   int localWaiters() {
     return ledger.waiters();
-  }
-
-  private static long wallClockMicros() {
-    Instant now = Instant.now();
-    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
   }
 
   /** Runs the probe now (tests run it at a moment of their choosing). */

@@ -230,7 +230,8 @@ public final class LocalLockStore {
     return tokens.updateAndGet(last -> Math.max(last + 1, now));
   }
 
-  private static long micros(Instant instant) {
+  /** Microseconds since the epoch: the clock part of every clock-seeded token. */
+  static long micros(Instant instant) {
     return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 

@@ -97,7 +97,7 @@ class SharedFallbackTest {
     assertFalse(waiter.isDone(), "a waiting caller was granted during the quarantine");
 
     ticker.advance(MAX_LEASE);
-    long before = wallClockMicros();
+    long before = LocalLockStore.micros(Instant.now());
     Lease lease = waiter.get(10, TimeUnit.SECONDS);
     assertEquals("fallback", lease.store());
     assertTrue(lease.fencingToken() >= before, "fallback token " + lease.fencingToken()
@@ -231,10 +231,5 @@ class SharedFallbackTest {
       Thread.onSpinWait();
     }
     return condition.getAsBoolean();
-  }
-
-  private static long wallClockMicros() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 }
